@@ -1,0 +1,175 @@
+/**
+ * Routes are declared, not just mounted: each declaration names its method, path, who may
+ * call it, and ajv schemas for params, query and body. `ApiRegistry` mounts them on Koa with
+ * validation and authentication in front of the handler, and builds the OpenAPI 3.1 document
+ * from the very same schemas, so the docs cannot drift from the checks.
+ */
+import type { Context, Middleware } from 'koa';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { Router } from '@koa/router';
+import { ajv, addFormats } from '../validation/ajv.js';
+import { DomainError, type FieldError } from '../../../errors/index.js';
+import type { Principal, Role } from './principal.js';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export type JsonSchema = Record<string, unknown>;
+
+export interface ResponseSpec {
+  description: string;
+  schema?: JsonSchema;
+  /** Default application/json. */
+  contentType?: string;
+}
+
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  principal: Principal;
+}
+
+export interface RouteSpec<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> {
+  method: HttpMethod;
+  /** Koa-style path under /api, e.g. `/cases/:id`. */
+  path: string;
+  summary: string;
+  tags: string[];
+  /** `public`: no sign-in; `user`: any signed-in user (default); or the roles allowed. */
+  access?: 'public' | 'user' | Role[];
+  params?: JsonSchema;
+  query?: JsonSchema;
+  /** A JSON body schema, or `multipart` for uploads (parsed by the handler). */
+  body?: JsonSchema | 'multipart';
+  responses: Record<number, ResponseSpec>;
+  /** Record every call in the audit log under this action name (case actions, exports …). */
+  audit?: string;
+  handler: (ctx: Context, input: RouteInput<P, Q, B>) => Promise<void>;
+}
+
+/** Where audited routes are recorded (audit/ provides it). */
+export interface AuditRecorder {
+  record(entry: { actor: string | null; actorRole?: string | null; ip?: string | null; userAgent?: string | null; action: string; target?: string | null; outcome: 'success' | 'failure' | 'refused'; detail?: Record<string, unknown> | null }): Promise<unknown>;
+}
+
+function fieldErrors(validate: ValidateFunction, where: string): FieldError[] {
+  return (validate.errors ?? []).map((e) => {
+    const missing = (e.params as { missingProperty?: string }).missingProperty;
+    const extra = (e.params as { additionalProperty?: string }).additionalProperty;
+    const pointer = e.instancePath.replace(/^\//, '').replaceAll('/', '.');
+    const field = [pointer, missing ?? extra].filter(Boolean).join('.') || where;
+    const message = extra ? `unknown field "${extra}"` : e.message ?? 'is invalid';
+    return { field, message };
+  });
+}
+
+/** Path and query values arrive as strings: a second ajv instance coerces them to the schema's types. */
+const coercingAjv = new Ajv({ allErrors: true, strict: false, coerceTypes: 'array', useDefaults: true });
+addFormats(coercingAjv);
+
+export type Authenticate = (ctx: Context) => Promise<Principal>;
+
+export class ApiRegistry {
+  readonly routes: RouteSpec<never, never, never>[] = [];
+
+  add<P, Q, B>(spec: RouteSpec<P, Q, B>): void {
+    this.routes.push(spec as unknown as RouteSpec<never, never, never>);
+  }
+
+  /** Mounts every route on a router under /api with auth → validation → handler. */
+  router(authenticate: Authenticate, authorizeRole: (principal: Principal, roles: Role[]) => void, audit?: AuditRecorder): Router {
+    const router = new Router({ prefix: '/api' });
+    for (const spec of this.routes) {
+      const validators = {
+        params: spec.params ? coercingAjv.compile(spec.params) : null,
+        query: spec.query ? coercingAjv.compile(spec.query) : null,
+        body: spec.body && spec.body !== 'multipart' ? ajv.compile(spec.body) : null,
+      };
+      const run = async (ctx: Context, principal: Principal) => {
+        if (Array.isArray(spec.access)) authorizeRole(principal, spec.access);
+        const params = { ...(ctx as unknown as { params: Record<string, string> }).params };
+        const query: Record<string, unknown> = { ...ctx.query };
+        let body: unknown = (ctx.request as unknown as { body?: unknown }).body;
+        if (validators.params && !validators.params(params)) throw new DomainError('request.invalid', 'invalid path parameter', { errors: fieldErrors(validators.params, 'params'), field: fieldErrors(validators.params, 'params')[0]?.field });
+        if (validators.query && !validators.query(query)) throw new DomainError('request.invalid', 'invalid query parameter', { errors: fieldErrors(validators.query, 'query'), field: fieldErrors(validators.query, 'query')[0]?.field });
+        if (validators.body) {
+          if (!ctx.is('json')) throw new DomainError('media.unsupported', 'send the body as application/json');
+          if (!validators.body(body)) {
+            const errors = fieldErrors(validators.body, 'body');
+            throw new DomainError('request.invalid', `invalid body: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, { errors, field: errors[0]?.field });
+          }
+        } else if (spec.body !== 'multipart') {
+          body = undefined;
+        }
+        await spec.handler(ctx, { params, query, body, principal } as never);
+        return { params, query };
+      };
+      const middleware: Middleware = async (ctx) => {
+        const principal = spec.access === 'public' ? (null as unknown as Principal) : await authenticate(ctx);
+        if (!spec.audit || !audit || !principal) {
+          await run(ctx, principal);
+          return;
+        }
+        const rawParams = (ctx as unknown as { params: Record<string, string> }).params ?? {};
+        const entry = { actor: principal.username, actorRole: principal.role, ip: ctx.ip || null, userAgent: ctx.get('user-agent') || null, action: spec.audit, target: Object.values(rawParams).join('/').slice(0, 160) || null };
+        let done: { query: Record<string, unknown> };
+        try {
+          done = await run(ctx, principal);
+        } catch (error) {
+          const code = (error as { code?: string }).code ?? 'internal';
+          await audit.record({ ...entry, outcome: (error as { status?: number }).status === 403 ? 'refused' : 'failure', detail: { code } });
+          throw error;
+        }
+        await audit.record({ ...entry, outcome: 'success', detail: { status: ctx.status, ...(spec.method === 'get' && Object.keys(done.query).length ? { query: done.query } : {}) } });
+      };
+      router[spec.method](spec.path, middleware);
+    }
+    return router;
+  }
+
+  /** The OpenAPI 3.1 document of every declared route. */
+  openapi(info: { title: string; version: string; description?: string }): Record<string, unknown> {
+    const paths: Record<string, Record<string, unknown>> = {};
+    for (const spec of this.routes) {
+      const oaPath = `/api${spec.path.replace(/:(\w+)/g, '{$1}')}`;
+      const parameters: unknown[] = [];
+      const paramProps = (spec.params?.properties ?? {}) as Record<string, JsonSchema>;
+      for (const [name, schema] of Object.entries(paramProps)) parameters.push({ name, in: 'path', required: true, schema });
+      const queryProps = (spec.query?.properties ?? {}) as Record<string, JsonSchema>;
+      const requiredQuery = new Set((spec.query?.required ?? []) as string[]);
+      for (const [name, schema] of Object.entries(queryProps)) parameters.push({ name, in: 'query', required: requiredQuery.has(name), schema });
+      const operation: Record<string, unknown> = {
+        summary: spec.summary,
+        tags: spec.tags,
+        operationId: `${spec.method}${oaPath.replace(/[^A-Za-z0-9]+(\w)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+        parameters,
+        responses: Object.fromEntries(Object.entries(spec.responses).map(([status, r]) => [status, {
+          description: r.description,
+          ...(r.schema || r.contentType ? { content: { [r.contentType ?? 'application/json']: { schema: r.schema ?? {} } } } : {}),
+        }])),
+      };
+      if (spec.access !== 'public') operation.security = [{ bearer: [] }, { session: [] }];
+      if (Array.isArray(spec.access)) operation['x-roles'] = spec.access;
+      if (spec.body === 'multipart') operation.requestBody = { required: true, content: { 'multipart/form-data': { schema: { type: 'object' } } } };
+      else if (spec.body) operation.requestBody = { required: true, content: { 'application/json': { schema: spec.body } } };
+      paths[oaPath] = { ...(paths[oaPath] ?? {}), [spec.method]: operation };
+    }
+    return {
+      openapi: '3.1.0',
+      info,
+      paths,
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'paidan_session' },
+        },
+        schemas: {
+          Problem: {
+            type: 'object',
+            required: ['type', 'title', 'status', 'code'],
+            properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, code: { type: 'string' }, detail: { type: 'string' }, field: { type: 'string' }, errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } },
+          },
+        },
+      },
+    };
+  }
+}

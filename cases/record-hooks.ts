@@ -1,0 +1,132 @@
+/**
+ * Engine lifecycle events → the platform's case and task records. Runs inside the engine's
+ * transaction (embedded) so a task exists in our tables exactly when it exists in the engine.
+ * Instances without a `caseId` variable (other processes) leave no case records.
+ */
+import type { EntityManager } from 'typeorm';
+import type { EngineHooks, Variables } from '../engine/port.js';
+import { TaskCandidateEntity, TaskEntity } from '../tasks/entities.js';
+import { CaseEntity, CaseEventEntity, type CaseRow, type CaseStatus } from './entities.js';
+
+/** End events of the enforcement case and the case status each one means. */
+export const caseOutcomeByEndEvent: Record<string, CaseStatus> = {
+  caseClosed: 'closed',
+  caseDismissed: 'dismissed',
+};
+
+/** The user task whose creation starts a new dispatch round (step 3). */
+export const roundStartElement = 'dispatchToUnit';
+
+function caseIdOf(variables: Variables): string | null {
+  return typeof variables.caseId === 'string' ? variables.caseId : null;
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' && value ? value : null;
+}
+
+async function addEvent(tx: EntityManager, event: Omit<import('./entities.js').CaseEventRow, 'id'>): Promise<void> {
+  await tx.getRepository(CaseEventEntity).insert(event as never);
+}
+
+export function createCaseRecordHooks(): EngineHooks {
+  return {
+    async userTaskCreated({ task, variables }, tx) {
+      const caseId = caseIdOf(variables);
+      if (!caseId) return;
+      const cases = tx.getRepository(CaseEntity);
+      const current = await cases.findOne({ where: { id: caseId }, select: { id: true, rounds: true } });
+      if (!current) return;
+      const round = task.elementId === roundStartElement ? current.rounds + 1 : current.rounds;
+      const update: Partial<CaseRow> = { currentStep: task.elementId, updatedAt: task.createdAt, rounds: round };
+      if (str(variables.unitId) && task.elementId !== roundStartElement) update.unitId = str(variables.unitId);
+      if (task.elementId === 'verifyReport' && str(variables.inspector)) update.inspector = str(variables.inspector);
+      if (task.elementId === 'enforce' && str(variables.officer)) update.officer = str(variables.officer);
+      await cases.update({ id: caseId }, update);
+      await tx.getRepository(TaskEntity).insert({
+        id: task.key, caseId, processInstanceKey: task.processInstanceKey, elementId: task.elementId, name: task.name, formId: task.formId,
+        assignee: task.assignee, state: 'created', round, createdAt: task.createdAt, claimedAt: task.assignee ? task.createdAt : null,
+        completedAt: null, completedBy: null, formData: null,
+      });
+      const candidates = [
+        ...task.candidateGroups.map((g) => `group:${g}`),
+        ...task.candidateUsers.map((u) => `user:${u}`),
+      ];
+      if (candidates.length) {
+        await tx.getRepository(TaskCandidateEntity).insert([...new Set(candidates)].map((candidate) => ({ taskId: task.key, candidate, open: !task.assignee, createdAt: task.createdAt })));
+      }
+      await addEvent(tx, {
+        caseId, at: task.createdAt, actor: null, type: 'task.created', elementId: task.elementId, taskId: task.key, round,
+        data: { name: task.name, assignee: task.assignee, candidateGroups: task.candidateGroups, candidateUsers: task.candidateUsers },
+      });
+    },
+
+    async userTaskAssigned({ task, actor, previousAssignee }, tx) {
+      const record = await tx.getRepository(TaskEntity).findOne({ where: { id: task.key }, select: { id: true, caseId: true, round: true } });
+      if (!record) return;
+      const now = new Date();
+      await tx.getRepository(TaskEntity).update({ id: task.key }, { assignee: task.assignee, claimedAt: task.assignee ? now : null });
+      // a claimed task leaves its groups' 待办; given back, it is on offer again
+      await tx.getRepository(TaskCandidateEntity).update({ taskId: task.key }, { open: !task.assignee });
+      await tx.getRepository(CaseEntity).update({ id: record.caseId }, { updatedAt: now });
+      await addEvent(tx, {
+        caseId: record.caseId, at: now, actor: actor?.username ?? null, type: task.assignee ? 'task.claimed' : 'task.unclaimed',
+        elementId: task.elementId, taskId: task.key, round: record.round, data: { assignee: task.assignee, previousAssignee },
+      });
+    },
+
+    async userTaskCompleted({ task, actor, submitted }, tx) {
+      const record = await tx.getRepository(TaskEntity).findOne({ where: { id: task.key }, select: { id: true, caseId: true, round: true, assignee: true } });
+      if (!record) return;
+      const at = task.completedAt ?? new Date();
+      const completedBy = actor?.username ?? record.assignee ?? null;
+      await tx.getRepository(TaskEntity).update({ id: task.key }, { state: 'completed', completedAt: at, completedBy, formData: submitted as never });
+      await tx.getRepository(TaskCandidateEntity).update({ taskId: task.key }, { open: false });
+      await tx.getRepository(CaseEntity).update({ id: record.caseId }, { updatedAt: at });
+      await addEvent(tx, {
+        caseId: record.caseId, at, actor: completedBy, type: 'task.completed', elementId: task.elementId, taskId: task.key,
+        round: record.round, data: submitted,
+      });
+    },
+
+    async userTaskCanceled({ task }, tx) {
+      const record = await tx.getRepository(TaskEntity).findOne({ where: { id: task.key }, select: { id: true, caseId: true, round: true } });
+      if (!record) return;
+      const at = new Date();
+      await tx.getRepository(TaskEntity).update({ id: task.key }, { state: 'canceled', completedAt: at });
+      await tx.getRepository(TaskCandidateEntity).update({ taskId: task.key }, { open: false });
+      await addEvent(tx, { caseId: record.caseId, at, actor: null, type: 'task.canceled', elementId: task.elementId, taskId: task.key, round: record.round, data: null });
+    },
+
+    async jobCompleted({ elementId, type, result, variables, jobKey }, tx) {
+      const caseId = caseIdOf(variables);
+      if (!caseId) return;
+      const current = await tx.getRepository(CaseEntity).findOne({ where: { id: caseId }, select: { id: true, rounds: true } });
+      if (!current) return;
+      await addEvent(tx, { caseId, at: new Date(), actor: `worker:${type}`, type: 'job.completed', elementId, taskId: null, round: current.rounds, data: { jobKey, ...result } });
+      if (typeof result.suggestedAreaId === 'string') await tx.getRepository(CaseEntity).update({ id: caseId }, { areaId: result.suggestedAreaId });
+    },
+
+    async incidentRaised(incident, tx) {
+      const current = await tx.getRepository(CaseEntity).findOne({ where: { processInstanceKey: incident.processInstanceKey }, select: { id: true, rounds: true } });
+      if (!current) return;
+      await addEvent(tx, {
+        caseId: current.id, at: incident.createdAt, actor: `worker:${incident.jobType}`, type: 'incident', elementId: incident.elementId,
+        taskId: null, round: current.rounds, data: { message: incident.message, incidentKey: incident.key },
+      });
+    },
+
+    async instanceEnded(instance, variables, tx) {
+      const caseId = caseIdOf(variables);
+      if (!caseId) return;
+      const current = await tx.getRepository(CaseEntity).findOne({ where: { id: caseId }, select: { id: true, rounds: true } });
+      if (!current) return;
+      const status = caseOutcomeByEndEvent[instance.endElementId ?? ''] ?? 'closed';
+      const at = instance.endedAt ?? new Date();
+      await tx.getRepository(CaseEntity).update({ id: caseId }, { status, currentStep: null, closedAt: at, updatedAt: at });
+      // everyone's tasks of this case move from 已办 to 办结
+      await tx.getRepository(TaskEntity).update({ caseId }, { caseOpen: false });
+      await addEvent(tx, { caseId, at, actor: null, type: `case.${status}`, elementId: instance.endElementId, taskId: null, round: current.rounds, data: null });
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Case routes: open a case (新建案件), search (案件查询), read a case with its whole timeline
+ * (the archive, loop by loop), and the frozen archive entry of a closed case.
+ * Each handler loads, authorizes, acts, presents — in that order.
+ */
+import type { DataSource } from 'typeorm';
+import type { ApiRegistry } from '../api/src/http/route.js';
+import type { Archive } from '../archive/index.js';
+import { TaskEntity } from '../tasks/entities.js';
+import { DomainError } from '../errors/index.js';
+import { assertCanSeeCase } from './policy.js';
+import { caseDetailSchema, caseSummarySchema, groupByRound, presentCase, presentEvent } from './presenter.js';
+import { newCaseSchema } from './schema.js';
+import { caseSearchQuerySchema, searchCases, type CaseSearch } from './search.js';
+import type { CaseService } from './service.js';
+
+const problem = { description: 'problem', contentType: 'application/problem+json', schema: { $ref: '#/components/schemas/Problem' } };
+const idParams = { type: 'object', required: ['id'], additionalProperties: false, properties: { id: { type: 'string', minLength: 1, maxLength: 36 } } };
+
+export function registerCaseRoutes(registry: ApiRegistry, deps: { dataSource: DataSource; cases: CaseService; archive: Archive }): void {
+  const { dataSource, cases, archive } = deps;
+
+  async function detail(id: string) {
+    const row = await cases.get(id);
+    const [timeline, tasks] = await Promise.all([
+      cases.timeline(row.id),
+      dataSource.getRepository(TaskEntity).find({ where: { caseId: row.id } }),
+    ]);
+    return { row, body: { case: presentCase(row), timeline: timeline.map(presentEvent), rounds: groupByRound(tasks) } };
+  }
+
+  registry.add({
+    method: 'post', path: '/cases', audit: 'case.create', summary: '新建案件 — open a case', tags: ['cases'], access: ['dispatcher', 'admin'],
+    body: newCaseSchema as unknown as Record<string, unknown>,
+    responses: { 201: { description: 'the new case with its timeline', schema: caseDetailSchema }, 400: problem, 401: problem, 403: problem },
+    async handler(ctx, { body, principal }) {
+      const created = await cases.create(body, principal);
+      ctx.status = 201;
+      ctx.set('Location', `/api/cases/${created.id}`);
+      ctx.body = (await detail(created.id)).body;
+    },
+  });
+
+  registry.add<Record<string, never>, CaseSearch, unknown>({
+    method: 'get', path: '/cases', summary: '案件查询 — search the cases I may see', tags: ['cases'],
+    query: caseSearchQuerySchema as unknown as Record<string, unknown>,
+    responses: { 200: { description: 'a page of cases', schema: { type: 'object', properties: { items: { type: 'array', items: caseSummarySchema }, total: { type: 'integer', description: 'matches, counted up to 1,000' }, totalCapped: { type: 'boolean', description: 'true when there are more than 1,000 matches' }, limit: { type: 'integer' }, offset: { type: 'integer' } } } }, 400: problem, 401: problem },
+    async handler(ctx, { query, principal }) {
+      const { items, total, totalCapped } = await searchCases(dataSource, principal, query);
+      ctx.body = { items: items.map(presentCase), total, totalCapped, limit: query.limit, offset: query.offset };
+    },
+  });
+
+  registry.add<{ id: string }, Record<string, never>, unknown>({
+    method: 'get', path: '/cases/:id', summary: 'a case with its timeline and tasks, round by round', tags: ['cases'],
+    params: idParams,
+    responses: { 200: { description: 'the case', schema: caseDetailSchema }, 401: problem, 404: problem },
+    async handler(ctx, { params, principal }) {
+      const row = await cases.get(params.id);
+      await assertCanSeeCase(dataSource, principal, row);
+      ctx.body = (await detail(row.id)).body;
+    },
+  });
+
+  registry.add<{ id: string }, Record<string, never>, unknown>({
+    method: 'get', path: '/cases/:id/archive', audit: 'case.archive.export', summary: '归档 — the frozen, hash-chained archive entry of a closed case', tags: ['cases'],
+    params: idParams,
+    responses: {
+      200: { description: 'the archive entry', schema: { type: 'object', properties: { seq: { type: 'integer' }, outcome: { type: 'string' }, archivedAt: { type: 'string' }, contentHash: { type: 'string' }, prevHash: { type: 'string' }, chainHash: { type: 'string' }, content: { type: 'object' } } } },
+      401: problem, 404: problem,
+    },
+    async handler(ctx, { params, principal }) {
+      const row = await cases.get(params.id);
+      await assertCanSeeCase(dataSource, principal, row);
+      const entry = await archive.get(row.id);
+      if (!entry) throw new DomainError('not_found', `case ${row.number} is not archived yet`);
+      ctx.body = { seq: entry.seq, outcome: entry.outcome, archivedAt: entry.archivedAt, contentHash: entry.contentHash, prevHash: entry.prevHash, chainHash: entry.chainHash, content: JSON.parse(entry.content) };
+    },
+  });
+}

@@ -1,0 +1,37 @@
+/**
+ * The task lists, read again only after the database changed. Every open page polls its lists
+ * every few seconds and nearly every poll finds nothing new; an answer is kept per person and
+ * request with the database's change token (storage/change-version.ts) and reused while the
+ * token is the same. Any write anywhere changes the token, so a list is never older than the
+ * last write; where no token can be had (MySQL/MariaDB, an open transaction) every call reads.
+ */
+import type { DataSource } from 'typeorm';
+import type { Principal } from '../api/src/http/principal.js';
+import { unchangingBody } from '../api/src/http/etag.js';
+import { changeVersion } from '../storage/change-version.js';
+import { listTasks, type TaskView } from './queries.js';
+
+type TaskListAnswer = Awaited<ReturnType<typeof listTasks>>;
+
+/**
+ * `maxEntries`: answers kept at most, least recently used dropped first (a page of 50 tasks is
+ * ~25 kB of JSON, kept with its objects: 1,000 answers stay under ~60 MB).
+ */
+export function createTaskLists(ds: DataSource, maxEntries = 1_000) {
+  const answers = new Map<string, { version: string; answer: TaskListAnswer }>();
+  return async function list(principal: Principal, view: TaskView, page: { limit: number; offset: number; withCounts?: boolean }): Promise<TaskListAnswer> {
+    const version = changeVersion(ds);
+    if (version === null) return listTasks(ds, principal, view, page);
+    const key = JSON.stringify([principal.username, principal.role, principal.unitId, principal.groups, view, page.limit, page.offset, Boolean(page.withCounts)]);
+    const kept = answers.get(key);
+    answers.delete(key);
+    if (kept?.version === version) {
+      answers.set(key, kept);
+      return kept.answer;
+    }
+    const answer = unchangingBody(await listTasks(ds, principal, view, page));
+    answers.set(key, { version, answer });
+    if (answers.size > maxEntries) answers.delete(answers.keys().next().value as string);
+    return answer;
+  };
+}

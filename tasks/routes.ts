@@ -1,0 +1,196 @@
+/**
+ * Task routes: my lists (待办 / 已办 / 办结) with counts, a task with its case, its form with the
+ * options the form's selects need, claim, unclaim, and complete with server-side validation of
+ * the form data (the form's JSON Schema, then the dynamic options). Each handler loads,
+ * authorizes, acts, presents.
+ */
+import type { DataSource } from 'typeorm';
+import type { ApiRegistry } from '../api/src/http/route.js';
+import type { WorkflowEngine, Variables } from '../engine/port.js';
+import { DomainError, type FieldError } from '../errors/index.js';
+import { CaseEntity } from '../cases/entities.js';
+import { presentCase } from '../cases/presenter.js';
+import { TaskEntity, type TaskRow } from './entities.js';
+import { assertCanClaim, assertCanComplete, assertCanUnclaim, loadVisibleTask } from './policy.js';
+import type { TaskView } from './queries.js';
+import { createTaskLists } from './list-cache.js';
+
+export interface FormCatalog {
+  /** The form-js JSON of a form id (throws for an unknown one). */
+  get(formId: string): Record<string, unknown>;
+  /** Field-level errors of the submitted data against the form's JSON Schema; empty when valid. */
+  validate(formId: string, data: unknown): FieldError[];
+  /** Every form field's label (and its options' labels) by key, for showing submitted data. */
+  labels(): Record<string, { label: string; options?: Record<string, string> }>;
+}
+
+export interface FormOption {
+  label: string;
+  value: string;
+}
+
+/** Options for the forms' dynamic selects (`valuesKey`), given the task and its variables. */
+export type FormOptionsProvider = (task: TaskRow, variables: Variables) => Promise<Record<string, FormOption[]>>;
+
+const problem = { description: 'problem', contentType: 'application/problem+json', schema: { $ref: '#/components/schemas/Problem' } };
+const idParams = { type: 'object', required: ['id'], additionalProperties: false, properties: { id: { type: 'string', minLength: 1, maxLength: 36 } } };
+
+export const taskSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, caseId: { type: 'string' }, elementId: { type: 'string' }, name: { type: ['string', 'null'] },
+    formId: { type: ['string', 'null'] }, assignee: { type: ['string', 'null'] }, state: { type: 'string', enum: ['created', 'completed', 'canceled'] },
+    round: { type: 'integer' }, createdAt: { type: 'string', format: 'date-time' }, completedAt: { type: ['string', 'null'] },
+    completedBy: { type: ['string', 'null'] },
+  },
+} as const;
+
+function presentTask(row: TaskRow) {
+  return {
+    id: row.id, caseId: row.caseId, elementId: row.elementId, name: row.name, formId: row.formId, assignee: row.assignee, state: row.state,
+    round: row.round, createdAt: row.createdAt, completedAt: row.completedAt, completedBy: row.completedBy,
+  };
+}
+
+/** Variables a form may show (prefill and templated text): the case's, never internal ones. */
+const formDataKeys = [
+  'caseNumber', 'category', 'description', 'address', 'location', 'reporterPhone', 'inspector', 'assignNotes', 'verification', 'verifyNotes', 'verifyPhotos',
+  'verifyPhotoCheck', 'suggestedUnitId', 'unitCandidates', 'unitSuggestionReason', 'unitId', 'dispatchNotes', 'suggestedOfficer',
+  'officerCandidates', 'officer', 'assignOfficerNotes', 'enforceResult', 'enforcePhotos', 'enforcePhotoCheck', 'review', 'reviewNotes', 'recheckInspector', 'recheckNotes',
+  'recheckResult', 'recheckFindings', 'recheckPhotos', 'recheckPhotoCheck',
+];
+
+export function registerTaskRoutes(registry: ApiRegistry, deps: { dataSource: DataSource; engine: WorkflowEngine; forms: FormCatalog; options: FormOptionsProvider }): void {
+  const { dataSource, engine, forms, options } = deps;
+  const listTasks = createTaskLists(dataSource);
+
+  registry.add<Record<string, never>, { view: TaskView; limit: number; offset: number; counts: boolean }, unknown>({
+    method: 'get', path: '/tasks', summary: '待办 / 已办 / 办结 — my task lists', tags: ['tasks'],
+    query: {
+      type: 'object', additionalProperties: false,
+      properties: {
+        view: { type: 'string', enum: ['todo', 'done', 'closed'], default: 'todo' },
+        limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+        offset: { type: 'integer', minimum: 0, maximum: 100000, default: 0 },
+        counts: { type: 'boolean', default: false, description: 'also answer the sizes of all three lists (for the tabs)' },
+      },
+    },
+    responses: { 200: { description: 'a page of tasks (with `counts` of every list when asked); `total` and the counts stop at 1,000, and `totalCapped` / `countsCapped` say when there are more' }, 400: problem, 401: problem },
+    async handler(ctx, { query, principal }) {
+      ctx.body = await listTasks(principal, query.view, { ...query, withCounts: query.counts });
+    },
+  });
+
+  const labels = forms.labels();
+  registry.add({
+    method: 'get', path: '/forms/labels', summary: "the forms' field labels by key (to show submitted data in a case's history)", tags: ['tasks'],
+    responses: {
+      200: {
+        description: 'labels by field key',
+        schema: { type: 'object', additionalProperties: { type: 'object', properties: { label: { type: 'string' }, options: { type: 'object', additionalProperties: { type: 'string' } } } } },
+      },
+      401: problem,
+    },
+    async handler(ctx) {
+      ctx.body = labels;
+    },
+  });
+
+  registry.add<{ id: string }, Record<string, never>, unknown>({
+    method: 'get', path: '/tasks/:id', summary: 'a task and its case', tags: ['tasks'], params: idParams,
+    responses: { 200: { description: 'the task', schema: { type: 'object', properties: { task: taskSchema, case: {}, canClaim: { type: 'boolean' }, canComplete: { type: 'boolean' } } } }, 401: problem, 404: problem },
+    async handler(ctx, { params, principal }) {
+      const { task, candidate } = await loadVisibleTask(dataSource, principal, params.id);
+      const row = await dataSource.getRepository(CaseEntity).findOneOrFail({ where: { id: task.caseId } });
+      const open = task.state === 'created';
+      ctx.body = {
+        task: presentTask(task),
+        case: presentCase(row),
+        canClaim: open && !task.assignee && candidate,
+        canComplete: open && (task.assignee === principal.username || (!task.assignee && candidate)),
+      };
+    },
+  });
+
+  registry.add<{ id: string }, Record<string, never>, unknown>({
+    method: 'get', path: '/tasks/:id/form', summary: "the task's form (form-js JSON), its data and the options of its selects", tags: ['tasks'], params: idParams,
+    responses: { 200: { description: 'form, data and options' }, 401: problem, 404: problem },
+    async handler(ctx, { params, principal }) {
+      const { task } = await loadVisibleTask(dataSource, principal, params.id);
+      if (!task.formId) throw new DomainError('not_found', `task ${task.id} has no form`);
+      const variables = await engine.getVariables(task.processInstanceKey);
+      const data: Variables = {};
+      for (const key of formDataKeys) if (key in variables) data[key] = variables[key];
+      if (task.formData) Object.assign(data, task.formData);
+      const selectOptions = await options(task, variables);
+      ctx.body = { formId: task.formId, schema: forms.get(task.formId), data: { ...data, ...selectOptions }, options: selectOptions };
+    },
+  });
+
+  registry.add<{ id: string }, Record<string, never>, unknown>({
+    method: 'post', path: '/tasks/:id/claim', audit: 'task.claim', summary: 'claim a task (认领)', tags: ['tasks'], params: idParams,
+    responses: { 200: { description: 'the claimed task', schema: taskSchema }, 401: problem, 403: problem, 404: problem, 409: problem },
+    async handler(ctx, { params, principal }) {
+      const { task, candidate } = await loadVisibleTask(dataSource, principal, params.id);
+      assertCanClaim(principal, task, candidate);
+      await engine.claimUserTask(task.id, principal.username, { actor: principal });
+      ctx.body = presentTask(await dataSource.getRepository(TaskEntity).findOneOrFail({ where: { id: task.id } }));
+    },
+  });
+
+  registry.add<{ id: string }, Record<string, never>, unknown>({
+    method: 'post', path: '/tasks/:id/unclaim', audit: 'task.unclaim', summary: 'give a task back (取消认领)', tags: ['tasks'], params: idParams,
+    responses: { 200: { description: 'the task', schema: taskSchema }, 401: problem, 403: problem, 404: problem, 409: problem },
+    async handler(ctx, { params, principal }) {
+      const { task } = await loadVisibleTask(dataSource, principal, params.id);
+      assertCanUnclaim(principal, task);
+      await engine.unclaimUserTask(task.id, { actor: principal });
+      ctx.body = presentTask(await dataSource.getRepository(TaskEntity).findOneOrFail({ where: { id: task.id } }));
+    },
+  });
+
+  registry.add<{ id: string }, Record<string, never>, { variables: Variables }>({
+    method: 'post', path: '/tasks/:id/complete', audit: 'task.complete', summary: 'complete a task with its form data (办理)', tags: ['tasks'], params: idParams,
+    body: { type: 'object', additionalProperties: false, required: ['variables'], properties: { variables: { type: 'object' } } },
+    responses: { 200: { description: 'the completed task', schema: taskSchema }, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem },
+    async handler(ctx, { params, body, principal }) {
+      const { task, candidate } = await loadVisibleTask(dataSource, principal, params.id);
+      assertCanComplete(principal, task, candidate);
+      if (task.formId) {
+        const errors = forms.validate(task.formId, body.variables);
+        if (errors.length) throw new DomainError('form.invalid', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors, field: errors[0].field });
+        const variables = await engine.getVariables(task.processInstanceKey);
+        const selectOptions = await options(task, variables);
+        const optionErrors = checkOptions(forms.get(task.formId), body.variables, selectOptions);
+        if (optionErrors.length) throw new DomainError('form.invalid', optionErrors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors: optionErrors, field: optionErrors[0].field });
+      }
+      if (!task.assignee) await engine.claimUserTask(task.id, principal.username, { actor: principal });
+      await engine.completeUserTask(task.id, body.variables, { actor: principal });
+      ctx.body = presentTask(await dataSource.getRepository(TaskEntity).findOneOrFail({ where: { id: task.id } }));
+    },
+  });
+}
+
+interface FormComponent {
+  type?: string;
+  key?: string;
+  valuesKey?: string;
+  components?: FormComponent[];
+}
+
+/** A select fed by `valuesKey` must get one of the options the server offered. */
+export function checkOptions(form: Record<string, unknown>, data: Variables, selectOptions: Record<string, FormOption[]>): FieldError[] {
+  const errors: FieldError[] = [];
+  const visit = (components: FormComponent[] | undefined) => {
+    for (const component of components ?? []) {
+      if (component.key && component.valuesKey && component.key in data && data[component.key] !== null && data[component.key] !== '') {
+        const allowed = (selectOptions[component.valuesKey] ?? []).map((o) => o.value);
+        const values = Array.isArray(data[component.key]) ? (data[component.key] as unknown[]) : [data[component.key]];
+        for (const value of values) if (!allowed.includes(String(value))) errors.push({ field: component.key, message: `"${String(value)}" is not one of the offered choices` });
+      }
+      visit(component.components);
+    }
+  };
+  visit(form.components as FormComponent[] | undefined);
+  return errors;
+}

@@ -1,0 +1,97 @@
+/**
+ * Photos over HTTP (real type from the bytes, size limit, nothing kept on refusal, permissions
+ * by guessing ids) and case numbers under concurrency.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import sharp from 'sharp';
+import { startTestServer, eventually, type ApiClient, type TestServer } from '../support/server.js';
+
+describe('photos over HTTP and case numbers under concurrency', function () {
+  this.timeout(120_000);
+  let server: TestServer;
+  let dispatcher: ApiClient;
+  let inspector: ApiClient;
+  let verifyTaskId: string;
+  let caseId: string;
+
+  before(async () => {
+    server = await startTestServer({ PHOTO_MAX_BYTES: String(200 * 1024) });
+    dispatcher = await server.signIn('dispatcher1');
+    inspector = await server.signIn('inspector1');
+    const created = await dispatcher.post('/api/cases', { source: 'web', category: 'greenery-damage', description: '绿化带被车辆碾压', address: '城东区凤起路', location: { lng: 120.2075, lat: 30.2625 } });
+    caseId = created.body.case.id;
+    const assign = await eventually(async () => (await dispatcher.get('/api/tasks?view=todo')).body.items.find((t: { caseId: string }) => t.caseId === caseId), 'assignInspector');
+    await dispatcher.post(`/api/tasks/${assign.id}/complete`, { variables: { inspector: 'inspector1' } });
+    verifyTaskId = (await eventually(async () => (await inspector.get('/api/tasks?view=todo')).body.items.find((t: { caseId: string }) => t.caseId === caseId), 'verifyReport')).id;
+  });
+  after(async () => server?.close());
+
+  function upload(client: ApiClient, taskId: string, bytes: Buffer, name: string, type: string) {
+    const form = new FormData();
+    form.append('photo', new Blob([bytes], { type }), name);
+    return client.request('POST', `/api/tasks/${taskId}/photos`, form);
+  }
+
+  function storedFiles(): number {
+    const dir = path.join(server.platform.config.photos.dir);
+    if (!fs.existsSync(dir)) return 0;
+    let n = 0;
+    const walk = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : (n += 1)));
+    walk(dir);
+    return n;
+  }
+
+  it('stores a real image once, even when sent twice, and serves it back', async () => {
+    const jpeg = await sharp({ create: { width: 80, height: 60, channels: 3, background: '#3a7' } }).jpeg().toBuffer();
+    const first = await upload(inspector, verifyTaskId, jpeg, 'a.jpg', 'image/jpeg');
+    expect(first.status, JSON.stringify(first.body)).to.equal(201);
+    const again = await upload(inspector, verifyTaskId, jpeg, 'retry.jpg', 'image/jpeg');
+    expect(again.status).to.equal(200);
+    expect(again.body.id).to.equal(first.body.id);
+    const file = await inspector.get(`/api/photos/${first.body.id}/file`);
+    expect(file.status).to.equal(200);
+    expect(file.headers.get('content-type')).to.equal('image/jpeg');
+    expect(Buffer.compare(file.body as Buffer, jpeg)).to.equal(0);
+    const list = await dispatcher.get(`/api/cases/${caseId}/photos`);
+    expect(list.body.map((p: { id: string }) => p.id)).to.deep.equal([first.body.id]);
+  });
+
+  it('refuses what is not an image (whatever its name and header), and what is too large; keeps nothing', async () => {
+    const before = storedFiles();
+    const fake = await upload(inspector, verifyTaskId, Buffer.from('<html><script>alert(1)</script></html>'), 'photo.jpg', 'image/jpeg');
+    expect(fake.status).to.equal(415);
+    expect(fake.body.code).to.equal('photo.unsupported_type');
+    const truncated = (await sharp({ create: { width: 300, height: 300, channels: 3, background: '#a33' } }).jpeg().toBuffer()).subarray(0, 600);
+    expect((await upload(inspector, verifyTaskId, truncated, 't.jpg', 'image/jpeg')).status).to.be.oneOf([415, 422]);
+    const big = await sharp({ create: { width: 1600, height: 1600, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer();
+    expect(big.length).to.be.greaterThan(200 * 1024);
+    const tooLarge = await upload(inspector, verifyTaskId, big, 'big.png', 'image/png');
+    expect(tooLarge.status).to.equal(413);
+    const notMultipart = await inspector.request('POST', `/api/tasks/${verifyTaskId}/photos`, Buffer.from('x').toString(), { 'content-type': 'image/jpeg' });
+    expect(notMultipart.status).to.equal(415);
+    expect(storedFiles()).to.equal(before);
+    expect((await inspector.get(`/api/tasks/${verifyTaskId}/photos`)).body).to.have.length(1);
+  });
+
+  it('hides photos from people not on the case, and refuses uploads to tasks that are not theirs', async () => {
+    const photos = (await inspector.get(`/api/tasks/${verifyTaskId}/photos`)).body as { id: string }[];
+    const outsider = await server.signIn('zhaolei'); // an officer of another unit
+    expect((await outsider.get(`/api/photos/${photos[0].id}`)).status).to.equal(404);
+    expect((await outsider.get(`/api/photos/${photos[0].id}/file`)).status).to.equal(404);
+    expect((await outsider.get(`/api/cases/${caseId}/photos`)).status).to.equal(404);
+    const jpeg = await sharp({ create: { width: 10, height: 10, channels: 3, background: '#123' } }).jpeg().toBuffer();
+    expect((await upload(outsider, verifyTaskId, jpeg, 'x.jpg', 'image/jpeg')).status).to.equal(404);
+    const inspector2 = await server.signIn('inspector2');
+    expect((await upload(inspector2, verifyTaskId, jpeg, 'x.jpg', 'image/jpeg')).status).to.equal(404);
+  });
+
+  it('gives unique, readable case numbers to cases opened at the same moment', async () => {
+    const results = await Promise.all(Array.from({ length: 25 }, (_, i) => dispatcher.post('/api/cases', { source: 'hotline', category: 'noise', description: `并发测试 ${i}`, address: '城东区' })));
+    for (const r of results) expect(r.status, JSON.stringify(r.body)).to.equal(201);
+    const numbers = results.map((r) => r.body.case.number as string);
+    expect(new Set(numbers).size).to.equal(25);
+    for (const n of numbers) expect(n).to.match(/^ZF-\d{8}-\d{4}$/);
+  });
+});

@@ -1,0 +1,89 @@
+/** The message catalog: zh-CN by default, English switchable; the choice is kept in localStorage. */
+const zh = {
+  appName: '派单 · 城管执法', signIn: '登录', signOut: '退出', username: '用户名', password: '密码', signInFailed: '登录失败',
+  tabTodo: '待办', tabDone: '已办', tabClosed: '办结', tabSearch: '案件查询', newCase: '新建案件', smsInbox: '投诉短信', admin: '管理',
+  modeler: '流程建模', users: '用户', language: 'English', loading: '加载中…', empty: '暂无记录', open: '打开', claim: '认领', unclaim: '取消认领',
+  submit: '提交办理', submitting: '正在提交…', submitted: '已办理', back: '返回', caseNumber: '案件编号', address: '地址', description: '问题描述',
+  category: '类别', source: '来源', reporterPhone: '举报人电话', status: '状态', currentStep: '当前环节', round: '轮次', timeline: '办理记录',
+  photos: '照片', addPhoto: '拍照 / 选择照片', uploading: '正在上传…', uploadFailed: '上传失败，请重试', listFailed: '列表暂时无法更新，稍后自动重试', diagram: '流程图', map: '位置',
+  fixErrors: '请修正标记的字段', claimFirst: '请先认领此任务', search: '搜索', searchPlaceholder: '编号、地址或描述', all: '全部',
+  statusOpen: '办理中', statusClosed: '已结案', statusDismissed: '不属实', statusCanceled: '已撤销', create: '立案', created: '已立案',
+  sourceSms: '短信', sourceHotline: '市长热线', sourceLeader: '领导交办', sourcePatrol: '巡查', sourceWeb: '网页',
+  sender: '发送号码', receivedAt: '接收时间', text: '内容', openCase: '一键立案', linkCase: '关联案件', handled: '已处理', unhandled: '未处理',
+  compose: '撰写新短信', to: '接收号码', send: '发送', sent: '已提交发送', smsOfCase: '往来短信', verification: '核验', passed: '通过', flagged: '存疑',
+  assignee: '办理人', createdAt: '创建时间', completedAt: '完成时间', role: '角色', locked: '已锁定', disabled: '已停用', device: '绑定设备',
+  by: '办理人', noTasks: '暂无任务', skip: '跳到内容', total: '共', items: '条', caseOf: '案件', newTasks: '有新任务',
+  eventCreated: '立案', eventTaskCreated: '任务生成', eventTaskCompleted: '任务办理', eventTaskClaimed: '认领', eventClosed: '结案', eventJob: '自动处理',
+  units: '单位', areas: '区域', categories: '类别', auditLog: '审计日志', mapFailed: '地图加载失败', showMap: '显示地图', openInMapApp: '在地图应用中打开',
+  save: '保存', saved: '已保存', edit: '编辑', remove: '删除', add: '添加', cancel: '取消', none: '无', confirmRemove: '确定删除？', name: '名称', kind: '类型',
+  newUnit: '新建单位', unitId: '单位编号', kindStreet: '街道中队', kindSpecialist: '专业中队', phone: '电话', active: '启用', officers: '执法队员',
+  displayName: '姓名', dutyDays: '常规值班日', unitLeads: '单位负责人', roster: '排班', onDuty: '值班', offDuty: '休息', selectUnit: '选择一个单位以管理队员、负责人和排班',
+  uploadAreas: '上传区域（GeoJSON）', replaceAreas: '替换：删除文件中没有的区域', upload: '上传', importCreated: '新增', importUpdated: '更新', importRemoved: '删除',
+  notJson: '文件不是有效的 JSON', mapOfAreas: '区域地图', defaultUnit: '默认单位', overrideUnit: '指定单位（不论区域）', timeLimit: '办理时限（小时）',
+  categoryUnits: '分类别单位', newCategory: '新建类别', code: '代码', nameZh: '中文名称', nameEn: '英文名称', actor: '操作人', action: '操作', target: '对象',
+  outcome: '结果', from: '起始时间', until: '截止时间', filter: '筛选', time: '时间', detail: '详情', older: '更早', newest: '最新', pages: '翻页',
+  outcomeSuccess: '成功', outcomeFailure: '失败', outcomeRefused: '拒绝',
+  laws: '执法文件', lawSearch: '搜索法规条文', lawSearchHint: '如：占道经营、罚款、LED', lawTitle: '标题', lawIssuer: '发布机关', lawDocNumber: '文号', lawEffectiveDate: '施行日期', lawEffective: '现行有效', lawRepealed: '已废止', lawUpload: '上传执法文件', lawFile: '文件（PDF、Word .docx、ODT、Markdown 或文本）', lawUploaded: '已上传', lawDownload: '下载原文', lawNoResults: '没有找到相关文件', lawMatches: '处匹配', lawNextMatch: '下一处', lawPrevMatch: '上一处', lawBackToResults: '返回搜索结果', lawMarkRepealed: '标记为已废止', lawMarkEffective: '恢复为现行有效',
+} as const;
+
+type Key = keyof typeof zh;
+const en: Record<Key, string> = {
+  appName: 'Paidan · Enforcement', signIn: 'Sign in', signOut: 'Sign out', username: 'Username', password: 'Password', signInFailed: 'Sign-in failed',
+  tabTodo: 'To do', tabDone: 'Handled', tabClosed: 'Closed', tabSearch: 'Search cases', newCase: 'New case', smsInbox: 'Complaint SMS', admin: 'Admin',
+  modeler: 'Process modeler', users: 'Users', language: '中文', loading: 'Loading…', empty: 'Nothing here', open: 'Open', claim: 'Claim', unclaim: 'Unclaim',
+  submit: 'Complete', submitting: 'Submitting…', submitted: 'Completed', back: 'Back', caseNumber: 'Case number', address: 'Address', description: 'Description',
+  category: 'Category', source: 'Source', reporterPhone: 'Reporter phone', status: 'Status', currentStep: 'Current step', round: 'Round', timeline: 'History',
+  photos: 'Photos', addPhoto: 'Take / choose photo', uploading: 'Uploading…', uploadFailed: 'Upload failed, try again', listFailed: 'The list cannot be updated right now; retrying shortly', diagram: 'Diagram', map: 'Location',
+  fixErrors: 'Please fix the marked fields', claimFirst: 'Claim this task first', search: 'Search', searchPlaceholder: 'Number, address or text', all: 'All',
+  statusOpen: 'Open', statusClosed: 'Closed', statusDismissed: 'Not substantiated', statusCanceled: 'Canceled', create: 'Open case', created: 'Case opened',
+  sourceSms: 'SMS', sourceHotline: 'Hotline', sourceLeader: 'Leader', sourcePatrol: 'Patrol', sourceWeb: 'Web',
+  sender: 'From', receivedAt: 'Received', text: 'Text', openCase: 'Open a case', linkCase: 'Link to case', handled: 'Handled', unhandled: 'New',
+  compose: 'Compose SMS', to: 'To', send: 'Send', sent: 'Queued for sending', smsOfCase: 'SMS exchanged', verification: 'Checks', passed: 'passed', flagged: 'flagged',
+  assignee: 'Assignee', createdAt: 'Created', completedAt: 'Completed', role: 'Role', locked: 'Locked', disabled: 'Disabled', device: 'Bound device',
+  by: 'By', noTasks: 'No tasks', skip: 'Skip to content', total: 'Total', items: '', caseOf: 'Case', newTasks: 'New tasks',
+  eventCreated: 'Case opened', eventTaskCreated: 'Task created', eventTaskCompleted: 'Task completed', eventTaskClaimed: 'Claimed', eventClosed: 'Closed', eventJob: 'Automatic step',
+  units: 'Units', areas: 'Areas', categories: 'Categories', auditLog: 'Audit log', mapFailed: 'The map could not be loaded', showMap: 'Show map', openInMapApp: 'Open in map app',
+  save: 'Save', saved: 'Saved', edit: 'Edit', remove: 'Remove', add: 'Add', cancel: 'Cancel', none: 'None', confirmRemove: 'Remove it?', name: 'Name', kind: 'Kind',
+  newUnit: 'New unit', unitId: 'Unit code', kindStreet: 'Street squad', kindSpecialist: 'Specialist squad', phone: 'Phone', active: 'Active', officers: 'Officers',
+  displayName: 'Name', dutyDays: 'Regular duty days', unitLeads: 'Unit leads', roster: 'Duty roster', onDuty: 'On duty', offDuty: 'Off', selectUnit: 'Select a unit to manage its officers, leads and roster',
+  uploadAreas: 'Upload areas (GeoJSON)', replaceAreas: 'Replace: remove areas not in the file', upload: 'Upload', importCreated: 'created', importUpdated: 'updated', importRemoved: 'removed',
+  notJson: 'The file is not valid JSON', mapOfAreas: 'Map of the areas', defaultUnit: 'Default unit', overrideUnit: 'Override unit (any area)', timeLimit: 'Time limit (hours)',
+  categoryUnits: 'Units by category', newCategory: 'New category', code: 'Code', nameZh: 'Chinese name', nameEn: 'English name', actor: 'Actor', action: 'Action', target: 'Target',
+  outcome: 'Outcome', from: 'From', until: 'Until', filter: 'Filter', time: 'Time', detail: 'Detail', older: 'Older', newest: 'Newest', pages: 'Pages',
+  outcomeSuccess: 'success', outcomeFailure: 'failure', outcomeRefused: 'refused',
+  laws: 'Law documents', lawSearch: 'Search the regulations', lawSearchHint: 'e.g. 占道经营, 罚款, LED', lawTitle: 'Title', lawIssuer: 'Issued by', lawDocNumber: 'Document number', lawEffectiveDate: 'Effective from', lawEffective: 'In force', lawRepealed: 'Repealed', lawUpload: 'Upload a law document', lawFile: 'File (PDF, Word .docx, ODT, Markdown or text)', lawUploaded: 'Uploaded', lawDownload: 'Download original', lawNoResults: 'No matching documents', lawMatches: 'matches', lawNextMatch: 'Next', lawPrevMatch: 'Previous', lawBackToResults: 'Back to results', lawMarkRepealed: 'Mark as repealed', lawMarkEffective: 'Mark as in force',
+};
+
+export type Lang = 'zh-CN' | 'en';
+let lang: Lang = (localStorage.getItem('paidan.lang') as Lang) || 'zh-CN';
+document.documentElement.lang = lang;
+
+export function currentLang(): Lang {
+  return lang;
+}
+
+export function setLang(next: Lang): void {
+  lang = next;
+  localStorage.setItem('paidan.lang', next);
+  document.documentElement.lang = next;
+}
+
+export function t(key: Key): string {
+  return lang === 'en' ? en[key] : zh[key];
+}
+
+/** Times are stored in UTC and shown in Asia/Shanghai. */
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  return new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+}
+
+export function statusLabel(status: string): string {
+  const keys: Record<string, Key> = { open: 'statusOpen', closed: 'statusClosed', dismissed: 'statusDismissed', canceled: 'statusCanceled' };
+  return keys[status] ? t(keys[status]) : status;
+}
+
+export function sourceLabel(source: string): string {
+  const keys: Record<string, Key> = { sms: 'sourceSms', hotline: 'sourceHotline', leader: 'sourceLeader', patrol: 'sourcePatrol', web: 'sourceWeb' };
+  return keys[source] ? t(keys[source]) : source;
+}

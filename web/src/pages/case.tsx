@@ -1,0 +1,142 @@
+/**
+ * The case view: facts, the diagram with the path so far, the timeline (the archive), photos
+ * with their verification flags, and the SMS exchanged with the reporter.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { get, poll, type CaseDetail, type Photo } from '../api.js';
+import { formatTime, t } from '../i18n.js';
+import { isDesk, user } from '../session.js';
+import { CaseSummary } from '../ui/case-summary.js';
+import { usePolling } from '../ui/poll.js';
+
+interface Sms { id: number; to: string; text: string; state?: string; createdAt?: string; queuedAt?: string }
+
+const eventKeys: Record<string, Parameters<typeof t>[0]> = {
+  'case.created': 'eventCreated', 'task.created': 'eventTaskCreated', 'task.completed': 'eventTaskCompleted', 'task.claimed': 'eventTaskClaimed', 'case.closed': 'eventClosed', 'job.completed': 'eventJob',
+};
+
+/** The automatic steps' names (the user tasks' names come with the case). */
+const stepNames: Record<string, string> = {
+  caseRegistered: '案件登记', acknowledgeReport: '受理短信', checkVerifyPhotos: '照片核验', suggestUnit: '推荐责任单位', suggestOfficer: '推荐执法队员',
+  checkEnforcePhotos: '照片核验', checkRecheckPhotos: '照片核验', notifyResolved: '结果短信', notifyDismissed: '结果短信', archiveResolved: '归档', archiveDismissed: '归档', caseClosed: '结案', caseDismissed: '不属实结束',
+};
+
+export function CasePage({ id }: { id: string }) {
+  const [detail, setDetail] = useState<CaseDetail | null>(null);
+  const [photos, setPhotos] = useState<Photo[]>([]);
+  const [sms, setSms] = useState<Sms[]>([]);
+  const [error, setError] = useState('');
+  const diagram = useRef<HTMLDivElement>(null);
+  const labels = useFieldLabels();
+
+  const seen = useRef('');
+  // an open case moves on while it is watched (workers finish steps, people complete tasks):
+  // refresh while the page is on screen, and redraw only when the record changed
+  usePolling(async (isStopped) => {
+    if (seen.current.startsWith('final:')) return;
+    try {
+      const { data: next, changed } = await poll<CaseDetail>(`/cases/${id}`);
+      if (isStopped() || (!changed && seen.current)) return;
+      seen.current = next.case.status === 'open' ? 'open' : 'final:';
+      setDetail(next);
+      get<Photo[]>(`/cases/${id}/photos`).then(setPhotos, () => undefined);
+      if (isDesk(user.get())) get<Sms[]>(`/sms/messages?caseId=${id}`).then(setSms, () => undefined);
+    } catch (e) {
+      if (!seen.current) setError((e as Error).message);
+    }
+  }, 5000, [id]);
+
+  useEffect(() => {
+    if (!detail || !diagram.current) return;
+    const done = new Map<string, number>();
+    for (const e of detail.timeline) if (e.type === 'task.completed' && e.elementId) done.set(e.elementId, (done.get(e.elementId) ?? 0) + 1);
+    let dispose: (() => void) | null = null;
+    let live = true;
+    void import('../ui/diagram.js')
+      .then((m) => m.showDiagram(diagram.current as HTMLElement, { version: detail.case.processVersion, current: detail.case.currentStep, done }))
+      .then((d) => (live ? (dispose = d) : d()), (e) => console.error(e));
+    return () => {
+      live = false;
+      dispose?.();
+    };
+  }, [detail]);
+
+  if (error) return <p class="error" role="alert">{error}</p>;
+  if (!detail) return <p aria-busy="true">{t('loading')}</p>;
+  const names = new Map<string, string>([...Object.entries(stepNames), ...detail.rounds.flatMap((r) => r.tasks.map((task) => [task.elementId, task.name ?? task.elementId] as const))]);
+  return (
+    <article class="case-page">
+      <p><a href="/">← {t('back')}</a></p>
+      <h1>{t('caseOf')} {detail.case.number}</h1>
+      <CaseSummary record={detail.case} />
+      <section aria-labelledby="diagram-h">
+        <h2 id="diagram-h">{t('diagram')} {detail.case.currentStep && <span class="tag current">{t('currentStep')}: {names.get(detail.case.currentStep) ?? detail.case.currentStep}</span>}</h2>
+        <div class="diagram" ref={diagram} role="img" aria-label={t('diagram')} />
+      </section>
+      <section aria-labelledby="timeline-h">
+        <h2 id="timeline-h">{t('timeline')}</h2>
+        <ol class="timeline">
+          {detail.timeline.map((e) => (
+            <li key={e.id} data-type={e.type} data-element={e.elementId ?? ''}>
+              <time dateTime={e.at}>{formatTime(e.at)}</time>
+              <span class="what">{eventKeys[e.type] ? t(eventKeys[e.type]) : e.type}{e.elementId ? ` · ${names.get(e.elementId) ?? e.elementId}` : ''}</span>
+              {e.actor && <span class="muted">{t('by')}: {e.actor}</span>}
+              {e.round > 0 && <span class="muted">{t('round')} {e.round}</span>}
+              {e.type === 'task.completed' && <FormData data={e.data} labels={labels} />}
+            </li>
+          ))}
+        </ol>
+      </section>
+      {photos.length > 0 && (
+        <section aria-labelledby="photos-h">
+          <h2 id="photos-h">{t('photos')}</h2>
+          <ul class="thumbs big">
+            {photos.map((p) => {
+              const flagged = p.checks?.some((c) => !c.passed);
+              return (
+                <li key={p.id}>
+                  <a href={`/api/photos/${p.id}/file`} target="_blank" rel="noopener"><img src={`/api/photos/${p.id}/file`} alt={`${t('photos')} ${p.id}`} /></a>
+                  <span class={`small ${flagged ? 'warn' : 'ok'}`}>{t('verification')}: {p.checks?.length ? (flagged ? t('flagged') : t('passed')) : '…'}</span>
+                  {flagged && <ul class="small flags">{p.checks?.flatMap((c) => c.flags).map((f) => <li key={f.code} data-flag={f.code}>{f.message}</li>)}</ul>}
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      )}
+      {sms.length > 0 && (
+        <section aria-labelledby="sms-h">
+          <h2 id="sms-h">{t('smsOfCase')}</h2>
+          <ul class="plain">{sms.map((m) => <li key={m.id}><span class="muted">{m.to}</span> <span class="sms-text">{m.text}</span></li>)}</ul>
+        </section>
+      )}
+    </article>
+  );
+}
+
+interface FieldLabel { label: string; options?: Record<string, string> }
+let labelsOnce: Promise<Record<string, FieldLabel>> | null = null;
+/** The forms' field labels (fetched once per page load). */
+function useFieldLabels(): Record<string, FieldLabel> {
+  const [labels, setLabels] = useState<Record<string, FieldLabel>>({});
+  useEffect(() => {
+    labelsOnce ??= get<Record<string, FieldLabel>>('/forms/labels').catch(() => ({}));
+    void labelsOnce.then(setLabels);
+  }, []);
+  return labels;
+}
+
+/** What a person submitted at a step, as the form labelled it ("核实结论: 属实"). */
+function FormData({ data, labels }: { data: unknown; labels: Record<string, FieldLabel> }) {
+  const values = (data as { variables?: Record<string, unknown> } | null)?.variables ?? (data as Record<string, unknown> | null);
+  if (!values || typeof values !== 'object') return null;
+  const shown = Object.entries(values).filter(([, v]) => typeof v === 'string' && v) as [string, string][];
+  if (!shown.length) return null;
+  return (
+    <span class="data">
+      {shown.map(([k, v], i) => (
+        <span key={k} data-field={k}>{i > 0 ? ' · ' : ''}{labels[k]?.label ?? k}: {labels[k]?.options?.[v] ?? v}</span>
+      ))}
+    </span>
+  );
+}

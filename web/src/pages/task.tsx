@@ -1,0 +1,126 @@
+/**
+ * One task: its case (summary, location, photos), claim / unclaim, and the form rendered by
+ * form-js; the server's field errors (422) are shown inline and in a summary.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, get, post, type CaseRecord, type FieldError } from '../api.js';
+import { t } from '../i18n.js';
+import { navigate } from '../router.js';
+import { CaseSummary } from '../ui/case-summary.js';
+import { PhotoPicker } from '../ui/photo-picker.js';
+import { mountForm, photoFields, type FormSchema, type MountedForm } from '../ui/task-form.js';
+
+interface TaskAnswer {
+  task: { id: string; caseId: string; elementId: string; name: string | null; assignee: string | null; state: string; round: number };
+  case: CaseRecord; canClaim: boolean; canComplete: boolean;
+}
+interface FormAnswer { formId: string; schema: FormSchema; data: Record<string, unknown>; options: Record<string, unknown> }
+
+export function TaskPage({ id }: { id: string }) {
+  const [task, setTask] = useState<TaskAnswer | null>(null);
+  const [formAnswer, setFormAnswer] = useState<FormAnswer | null>(null);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [message, setMessage] = useState('');
+  const [busy, setBusy] = useState(false);
+  const photos = useRef<Record<string, string[]>>({});
+  const host = useRef<HTMLDivElement>(null);
+  const mounted = useRef<MountedForm | null>(null);
+
+  async function load() {
+    try {
+      const answer = await get<TaskAnswer>(`/tasks/${id}`);
+      setTask(answer);
+      if (answer.canComplete && answer.task.state === 'created') setFormAnswer(await get<FormAnswer>(`/tasks/${id}/form`));
+      else setFormAnswer(null);
+    } catch (e) {
+      setMessage((e as Error).message);
+    }
+  }
+  useEffect(() => void load(), [id]);
+
+  useEffect(() => {
+    if (!formAnswer || !host.current) return;
+    let live = true;
+    void mountForm(host.current, formAnswer.schema, { ...formAnswer.data, ...formAnswer.options }).then((m) => {
+      if (live) mounted.current = m;
+      else m.destroy();
+    });
+    return () => {
+      live = false;
+      mounted.current?.destroy();
+      mounted.current = null;
+    };
+  }, [formAnswer]);
+
+  async function act(action: 'claim' | 'unclaim') {
+    setBusy(true);
+    try {
+      await post(`/tasks/${id}/${action}`);
+      await load();
+    } catch (e) {
+      setMessage((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function complete(event: Event) {
+    event.preventDefault();
+    if (!formAnswer || !mounted.current) return;
+    const data = mounted.current.submit();
+    const missing = photoFields(formAnswer.schema).filter((f) => f.validate?.required && !(photos.current[f.key as string]?.length))
+      .map((f) => ({ field: f.key as string, message: `${f.label ?? f.key}: ${t('addPhoto')}` }));
+    setErrors(missing);
+    if (!data || missing.length) {
+      setMessage(t('fixErrors'));
+      return;
+    }
+    const variables: Record<string, unknown> = {};
+    for (const c of formAnswer.schema.components) if (c.key && c.key in data) variables[c.key] = data[c.key];
+    for (const f of photoFields(formAnswer.schema)) variables[f.key as string] = photos.current[f.key as string] ?? [];
+    setBusy(true);
+    setMessage(t('submitting'));
+    try {
+      await post(`/tasks/${id}/complete`, { variables });
+      navigate('/?done=1');
+    } catch (e) {
+      const list = e instanceof ApiError ? e.problem.errors ?? (e.problem.field ? [{ field: e.problem.field, message: e.message }] : []) : [];
+      mounted.current?.showErrors(list);
+      setErrors(list);
+      setMessage(list.length ? t('fixErrors') : (e as Error).message);
+      setBusy(false);
+    }
+  }
+
+  if (!task) return <p aria-busy="true">{message || t('loading')}</p>;
+  const labelOf = (field: string) => formAnswer?.schema.components.find((c) => c.key === field)?.label ?? field;
+  return (
+    <article class="task-page">
+      <p><a href="/">← {t('back')}</a></p>
+      <h1>{task.task.name ?? task.task.elementId} <span class="muted">{task.case.number}</span></h1>
+      <CaseSummary record={task.case} />
+      <div class="actions">
+        {task.canClaim && !task.task.assignee && <button class="primary" disabled={busy} onClick={() => void act('claim')}>{t('claim')}</button>}
+        {task.task.assignee && task.canComplete && <button disabled={busy} onClick={() => void act('unclaim')}>{t('unclaim')}</button>}
+        <a class="button" href={`/cases/${task.case.id}`}>{t('caseOf')} · {t('timeline')}</a>
+      </div>
+      {!task.canComplete && task.canClaim && <p class="hint">{t('claimFirst')}</p>}
+      {formAnswer && (
+        <form class="task-form card" onSubmit={complete} noValidate>
+          <div ref={host} class="formjs-host" />
+          {photoFields(formAnswer.schema).map((f) => (
+            <PhotoPicker key={f.key} taskId={id} fieldKey={f.key as string} label={f.label ?? ''} required={!!f.validate?.required}
+              error={errors.find((e) => e.field === f.key)?.message} onChange={(ids) => { photos.current[f.key as string] = ids; }} />
+          ))}
+          {errors.length > 0 && (
+            <ul class="error-summary" role="alert" aria-label={t('fixErrors')}>
+              {errors.map((e) => <li key={e.field} data-field={e.field}>{labelOf(e.field)}：{e.message}</li>)}
+            </ul>
+          )}
+          {message && <p class="status" role="status">{message}</p>}
+          <button type="submit" class="primary big" disabled={busy}>{t('submit')}</button>
+        </form>
+      )}
+    </article>
+  );
+}

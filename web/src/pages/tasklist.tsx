@@ -1,0 +1,142 @@
+/**
+ * 待办 / 已办 / 办结 with counts, and 案件查询. Lists refresh every few seconds without a reload
+ * (only when the answer changed), so new tasks appear on their own.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { get, poll, type CaseRecord, type Category, type TaskItem } from '../api.js';
+import { formatTime, sourceLabel, statusLabel, t } from '../i18n.js';
+import { navigate } from '../router.js';
+import { categoryName, useCategories } from '../ui/categories.js';
+import { countLabel, Pager } from '../ui/pager.js';
+import { usePolling } from '../ui/poll.js';
+
+type View = 'todo' | 'done' | 'closed';
+interface TaskPage { items: TaskItem[]; total: number; totalCapped?: boolean; counts: Record<View, number>; countsCapped?: Record<View, boolean> }
+
+/** Rows per page of the lists and the search. */
+const pageSize = 50;
+
+function countLabels(page: TaskPage): Record<View, string> {
+  const label = (v: View) => countLabel(page.counts[v], page.countsCapped?.[v]);
+  return { todo: label('todo'), done: label('done'), closed: label('closed') };
+}
+
+export function TaskListPage({ path }: { path: string }) {
+  const params = new URLSearchParams(path.split('?')[1] ?? '');
+  const view = (params.get('view') ?? 'todo') as View | 'search';
+  const offset = Math.max(0, Number(params.get('offset') ?? 0) || 0);
+  const [page, setPage] = useState<TaskPage | null>(null);
+  const [counts, setCounts] = useState<Record<View, string> | null>(null);
+  const categories = useCategories();
+
+  const first = useRef(false);
+  const [failed, setFailed] = useState('');
+  // the list follows new tasks without a reload: poll (with the last ETag) while on screen
+  usePolling(async (isStopped) => {
+    try {
+      const v = view === 'search' ? 'todo' : view;
+      const answer = await poll<TaskPage>(`/tasks?view=${v}&limit=${pageSize}&offset=${view === 'search' ? 0 : offset}&counts=true`);
+      if (!isStopped() && (answer.changed || !first.current)) {
+        first.current = true;
+        setFailed('');
+        setCounts(countLabels(answer.data));
+        if (view !== 'search') setPage(answer.data);
+      }
+    } catch (error) {
+      // the next poll tries again; say so instead of "loading" forever
+      if (!isStopped()) setFailed((error as Error).message);
+    }
+  }, 4000, [view, offset]);
+
+  const tabs: [View | 'search', string][] = [['todo', t('tabTodo')], ['done', t('tabDone')], ['closed', t('tabClosed')], ['search', t('tabSearch')]];
+  return (
+    <section>
+      <nav class="tabs" aria-label={t('tabTodo')}>
+        {tabs.map(([key, label]) => (
+          <a key={key} href={key === 'todo' ? '/' : `/?view=${key}`} aria-current={view === key ? 'page' : undefined} data-tab={key}>
+            {label}{key !== 'search' && counts ? <span class="count" data-count={key}>{counts[key]}</span> : null}
+          </a>
+        ))}
+      </nav>
+      {failed && <p class="error" role="status" data-load-failed="">{t('listFailed')} — {failed}</p>}
+      {view === 'search' ? <CaseSearch categories={categories} /> : (
+        <>
+          <TaskList page={page} view={view} categories={categories} />
+          {page && <Pager offset={offset} shown={page.items.length} pageSize={pageSize} total={page.total} capped={page.totalCapped} go={(to) => `/?${new URLSearchParams({ ...(view !== 'todo' && { view }), ...(to > 0 && { offset: String(to) }) })}`} />}
+        </>
+      )}
+    </section>
+  );
+}
+
+function TaskList({ page, view, categories }: { page: TaskPage | null; view: View; categories: Category[] }) {
+  if (!page) return <p aria-busy="true">{t('loading')}</p>;
+  if (page.items.length === 0) return <p class="empty">{t('noTasks')}</p>;
+  return (
+    <ul class="cards" aria-live="polite" data-list={view}>
+      {page.items.map((task) => (
+        <li key={task.id} class="card task" data-element={task.elementId} data-case={task.caseNumber}>
+          <a class="cover" href={view === 'todo' ? `/tasks/${task.id}` : `/cases/${task.caseId}`} aria-label={`${task.name ?? task.elementId} ${task.caseNumber}`} />
+          <div class="row"><strong class="step">{task.name ?? task.elementId}</strong><span class="muted">{task.caseNumber}</span></div>
+          <div class="row"><span class="tag">{categoryName(categories, task.category)}</span><span>{task.address}</span></div>
+          <p class="desc">{task.description}</p>
+          <div class="row muted small">
+            <span>{formatTime(view === 'todo' ? task.createdAt : task.completedAt)}</span>
+            {task.round > 0 && <span>{t('round')} {task.round}</span>}
+            {task.assignee ? <span>{t('assignee')}: {task.assignee}</span> : view === 'todo' && <span class="tag warn">{t('claim')}</span>}
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function CaseSearch({ categories }: { categories: Category[] }) {
+  const [result, setResult] = useState<{ items: CaseRecord[]; total: number; totalCapped?: boolean; offset: number } | null>(null);
+  /** The filters of the search on screen: paging keeps them even if the form was edited since. */
+  const filters = useRef(new URLSearchParams());
+  async function load(offset: number) {
+    const query = new URLSearchParams(filters.current);
+    query.set('limit', String(pageSize));
+    if (offset > 0) query.set('offset', String(offset));
+    setResult({ ...(await get<{ items: CaseRecord[]; total: number; totalCapped?: boolean }>(`/cases?${query}`)), offset });
+  }
+  async function search(event?: Event) {
+    event?.preventDefault();
+    const form = document.getElementById('case-search') as HTMLFormElement;
+    filters.current = new URLSearchParams();
+    for (const [k, v] of new FormData(form)) if (String(v).trim()) filters.current.set(k, String(v).trim());
+    await load(0);
+  }
+  useEffect(() => void search(), []);
+  return (
+    <>
+      <form id="case-search" class="filters" onSubmit={search} role="search">
+        <label>{t('search')}<input name="q" type="search" placeholder={t('searchPlaceholder')} /></label>
+        <label>{t('status')}
+          <select name="status"><option value="">{t('all')}</option>{['open', 'closed', 'dismissed'].map((s) => <option value={s}>{statusLabel(s)}</option>)}</select>
+        </label>
+        <label>{t('category')}
+          <select name="category"><option value="">{t('all')}</option>{categories.map((c) => <option value={c.code}>{categoryName(categories, c.code)}</option>)}</select>
+        </label>
+        <label>{t('reporterPhone')}<input name="reporterPhone" inputMode="tel" /></label>
+        <button class="primary" type="submit">{t('search')}</button>
+      </form>
+      {!result ? <p>{t('loading')}</p> : result.items.length === 0 ? <p class="empty">{t('empty')}</p> : (
+        <table class="list">
+          <caption>{t('total')} {countLabel(result.total, result.totalCapped)} {t('items')}</caption>
+          <thead><tr><th scope="col">{t('caseNumber')}</th><th scope="col">{t('category')}</th><th scope="col">{t('address')}</th><th scope="col">{t('source')}</th><th scope="col">{t('status')}</th><th scope="col">{t('createdAt')}</th></tr></thead>
+          <tbody>
+            {result.items.map((c) => (
+              <tr key={c.id} onClick={() => navigate(`/cases/${c.id}`)}>
+                <td><a href={`/cases/${c.id}`}>{c.number}</a></td><td>{categoryName(categories, c.category)}</td><td>{c.address}</td>
+                <td>{sourceLabel(c.source)}</td><td>{statusLabel(c.status)}</td><td>{formatTime(c.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {result && <Pager offset={result.offset} shown={result.items.length} pageSize={pageSize} total={result.total} capped={result.totalCapped} go={(to) => () => void load(to)} />}
+    </>
+  );
+}

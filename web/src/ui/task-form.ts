@@ -1,0 +1,44 @@
+/**
+ * Renders a task's form-js schema with @bpmn-io/form-js-viewer (loaded lazily with its CSS).
+ * Filepicker fields are taken out of the schema and replaced by the page's own photo pickers
+ * (camera capture, upload with retry), whose photo ids join the submitted variables.
+ */
+import type { FieldError } from '../api.js';
+
+export interface FormComponent { id: string; key?: string; type: string; label?: string; components?: FormComponent[]; validate?: { required?: boolean } }
+export interface FormSchema { components: FormComponent[]; [k: string]: unknown }
+
+export interface MountedForm {
+  /** Local validation then the data, or null when the form shows errors. */
+  submit(): Record<string, unknown> | null;
+  showErrors(errors: FieldError[]): void;
+  destroy(): void;
+}
+
+export function photoFields(schema: FormSchema): FormComponent[] {
+  return schema.components.filter((c) => c.type === 'filepicker' && c.key);
+}
+
+export async function mountForm(container: HTMLElement, schema: FormSchema, data: Record<string, unknown>): Promise<MountedForm> {
+  const [{ Form }] = await Promise.all([import('@bpmn-io/form-js-viewer'), import('@bpmn-io/form-js-viewer/dist/assets/form-js.css')]);
+  const visible = { ...schema, components: schema.components.filter((c) => c.type !== 'filepicker') };
+  const form = new Form({ container });
+  await form.importSchema(visible as never, data);
+  const idByKey = new Map(visible.components.filter((c) => c.key).map((c) => [c.key as string, c.id]));
+  return {
+    submit() {
+      const result = form.submit();
+      if (Object.keys(result.errors).length) return null;
+      return result.data as Record<string, unknown>;
+    },
+    showErrors(errors) {
+      const byId: Record<string, string[]> = {};
+      for (const e of errors) {
+        const id = idByKey.get(e.field);
+        if (id) (byId[id] ??= []).push(e.message);
+      }
+      form._setState({ errors: byId });
+    },
+    destroy: () => form.destroy(),
+  };
+}
