@@ -85,17 +85,27 @@ export function browserSuite(): BrowserSuite {
     requireChromium(this);
     [server, chrome] = await Promise.all([startTestServer(), launch()]);
   });
-  // A failing test leaves what its pages showed: the address and visible text in the log (so
-  // the tail of a CI run says why) and a screenshot under test-artifacts/.
+  // A failing test's report says what its pages showed: each page's address, unfinished
+  // requests and visible text go into the error itself (mocha's summary, and so the tail of a
+  // CI run, repeats it), with a screenshot under test-artifacts/.
   afterEach(async function () {
-    if (this.currentTest?.state !== 'failed' || !chrome) return;
+    const failed = this.currentTest;
+    if (failed?.state !== 'failed' || !chrome) return;
     const pages = chrome.browser.contexts().flatMap((context) => context.pages());
+    const report: string[] = [];
     for (const [i, page] of pages.entries()) {
       const text = await page.locator('body').innerText({ timeout: 2_000 }).catch((error: Error) => `(no text: ${error.message})`);
       const waiting = [...(pendingRequests.get(page) ?? [])];
-      console.error(`--- page ${i + 1} of ${pages.length} at ${page.url()}${waiting.length ? ` (still waiting for ${waiting.join(', ')})` : ''}:\n${text.replace(/\n{2,}/g, '\n').slice(0, 1_500)}`);
+      report.push(`--- page ${i + 1} of ${pages.length} at ${page.url()}${waiting.length ? ` (still waiting for ${waiting.join(', ')})` : ''}:\n${text.replace(/\n{2,}/g, '\n').slice(0, 1_500)}`);
       await page.screenshot({ path: path.join(artifacts, `FAILED-${i + 1}.png`), fullPage: true, timeout: 5_000 }).catch(() => {});
     }
+    const error = failed.err;
+    if (error?.stack && report.length) {
+      // mocha prints the lines before the first stack frame as the message
+      const frames = error.stack.search(/^\s+at\s/m);
+      const pagesText = `${report.join('\n')}\n`;
+      error.stack = frames < 0 ? `${error.stack}\n${pagesText}` : `${error.stack.slice(0, frames)}${pagesText}${error.stack.slice(frames)}`;
+    } else if (report.length) console.error(report.join('\n'));
   });
   after(async () => {
     await chrome?.close();

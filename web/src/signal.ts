@@ -1,5 +1,5 @@
 /** A tiny observable value, and a Preact hook that re-renders on its changes. */
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 
 export interface Signal<T> { get(): T; set(v: T): void; subscribe(fn: (v: T) => void): () => void }
 
@@ -19,8 +19,19 @@ export function signal<T>(initial: T): Signal<T> {
   };
 }
 
+/**
+ * The signal's value, re-rendering on every change. It subscribes in a layout effect (run as
+ * the render commits, not after the next frame) and re-renders if the value moved between the
+ * render and the subscription: a tab that paints no frame for a while (opened in the
+ * background) would otherwise miss the session's answer and stay at 加载中… for good.
+ */
 export function useSignal<T>(s: Signal<T>): T {
   const [, force] = useState(0);
-  useEffect(() => s.subscribe(() => force((n) => n + 1)), [s]);
-  return s.get();
+  const value = s.get();
+  useLayoutEffect(() => {
+    const unsubscribe = s.subscribe(() => force((n) => n + 1));
+    if (s.get() !== value) force((n) => n + 1);
+    return unsubscribe;
+  }, [s]);
+  return value;
 }
