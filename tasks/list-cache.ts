@@ -2,8 +2,9 @@
  * The task lists, read again only after the database changed. Every open page polls its lists
  * every few seconds and nearly every poll finds nothing new; an answer is kept per person and
  * request with the database's change token (storage/change-version.ts) and reused while the
- * token is the same. Any write anywhere changes the token, so a list is never older than the
- * last write; where no token can be had (MySQL/MariaDB, an open transaction) every call reads.
+ * token is the same. Any write to what the lists read changes the token, so a list is never
+ * older than the last write; where no token can be had (an open SQLite transaction, a MariaDB
+ * without the change-counter triggers) every call reads.
  */
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../api/src/http/principal.js';
@@ -20,7 +21,7 @@ type TaskListAnswer = Awaited<ReturnType<typeof listTasks>>;
 export function createTaskLists(ds: DataSource, maxEntries = 1_000) {
   const answers = new Map<string, { version: string; answer: TaskListAnswer }>();
   return async function list(principal: Principal, view: TaskView, page: { limit: number; offset: number; withCounts?: boolean }): Promise<TaskListAnswer> {
-    const version = changeVersion(ds);
+    const version = await changeVersion(ds);
     if (version === null) return listTasks(ds, principal, view, page);
     const key = JSON.stringify([principal.username, principal.role, principal.unitId, principal.groups, view, page.limit, page.offset, Boolean(page.withCounts)]);
     const kept = answers.get(key);

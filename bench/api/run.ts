@@ -2,10 +2,11 @@
  * bench:api — fills a database with N closed cases (default 1,000,000) and 10,000 open tasks,
  * starts the real HTTP server on it, and measures 待办, 已办, 办结 and a Chinese free-text 案件查询
  * under 32 concurrent clients on loopback (autocannon): p50 / p99 latency and requests/s.
- *   npm run bench:api -- [--cases N] [--open N] [--db sqlite|mysql] [--seconds S] [--keep-sqlite FILE]
+ *   npm run bench:api -- [--cases N] [--open N] [--db sqlite|mysql] [--seconds S] [--keep-sqlite FILE] [--keep-mysql NAME]
  * `--db mysql` uses TEST_DATABASE_URL (default mysql://root@127.0.0.1:3306) and a fresh database.
  * `--keep-sqlite FILE` seeds that SQLite file and keeps it, or measures it again if it exists
- * (seeding 1M cases takes ~13 minutes; the measurements take two).
+ * (seeding 1M cases takes ~13 minutes; the measurements take two); `--keep-mysql NAME` does the
+ * same with that MariaDB database (~7 minutes for 1M).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +14,8 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { loadConfig } from '../../api/src/config.js';
 import { startServer } from '../../api/src/server.js';
+import mysql from 'mysql2/promise';
+import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../storage/data-source.js';
 import { analyze, deferIndexes, finishBulkGrams, insertBulkCases } from '../../test/support/bulk-cases.js';
 import { createTestDatabaseUrl } from '../../test/support/database.js';
@@ -24,9 +27,30 @@ const open = Number(args.get('open') ?? 10_000);
 const kind = args.get('db') ?? 'sqlite';
 const seconds = Number(args.get('seconds') ?? 10);
 const keptFile = args.get('keep-sqlite');
+const keptDatabase = args.get('keep-mysql');
 const password = 'Bench#2026pass';
 
 let restoreServer = async () => {};
+
+/** Fills the database: `cases` closed cases and `open` open tasks, grams indexed, statistics analysed. */
+/**
+ * MariaDB's packaged default buffer pool (128 MB) holds a small part of 1M cases: loading and
+ * reading them would be random disk reads. A production server is sized for its data; so is
+ * this one, for the run, and put back afterwards (restoreServer).
+ */
+async function sizeServer(ds: DataSource, url: string): Promise<void> {
+  const [before] = await ds.query('SELECT @@innodb_buffer_pool_size AS pool, @@innodb_flush_log_at_trx_commit AS flush') as { pool: number | string; flush: number | string }[];
+  const pool = Math.max(Number(before.pool), 4 * 1024 ** 3);
+  await ds.query(`SET GLOBAL innodb_buffer_pool_size = ${pool}`);
+  await ds.query('SET GLOBAL innodb_flush_log_at_trx_commit = 2');
+  console.log(`  MariaDB buffer pool ${(Number(before.pool) / 1024 ** 2).toFixed(0)} MB → ${(pool / 1024 ** 2).toFixed(0)} MB for the run`);
+  restoreServer = async () => {
+    const admin = await openDatabase({ url });
+    await admin.query(`SET GLOBAL innodb_flush_log_at_trx_commit = ${Number(before.flush)}`);
+    await admin.query(`SET GLOBAL innodb_buffer_pool_size = ${Number(before.pool)}`);
+    await admin.destroy();
+  };
+}
 
 /** Fills the database: `cases` closed cases and `open` open tasks, grams indexed, statistics analysed. */
 async function seed(db: { url: string; kind: 'sqlite' | 'mysql' }): Promise<void> {
@@ -34,20 +58,7 @@ async function seed(db: { url: string; kind: 'sqlite' | 'mysql' }): Promise<void
   const ds = await openDatabase({ url: db.url });
   let rebuildIndexes = async () => {};
   if (db.kind === 'mysql') {
-    // MariaDB's packaged default buffer pool (128 MB) holds a small part of 1M cases: loading
-    // them would be random disk reads. A production server is sized for its data; so is this one,
-    // for the run, and put back afterwards.
-    const [before] = await ds.query('SELECT @@innodb_buffer_pool_size AS pool, @@innodb_flush_log_at_trx_commit AS flush') as { pool: number | string; flush: number | string }[];
-    const pool = Math.max(Number(before.pool), 4 * 1024 ** 3);
-    await ds.query(`SET GLOBAL innodb_buffer_pool_size = ${pool}`);
-    await ds.query('SET GLOBAL innodb_flush_log_at_trx_commit = 2');
-    console.log(`  MariaDB buffer pool ${(Number(before.pool) / 1024 ** 2).toFixed(0)} MB → ${(pool / 1024 ** 2).toFixed(0)} MB for the run; secondary indexes built after loading`);
-    restoreServer = async () => {
-      const admin = await openDatabase({ url: db.url });
-      await admin.query(`SET GLOBAL innodb_flush_log_at_trx_commit = ${Number(before.flush)}`);
-      await admin.query(`SET GLOBAL innodb_buffer_pool_size = ${Number(before.pool)}`);
-      await admin.destroy();
-    };
+    console.log('  secondary indexes built after loading');
     rebuildIndexes = await deferIndexes(ds, ['case_record', 'task_record', 'task_candidate']);
   }
   let last = 0;
@@ -81,16 +92,30 @@ async function seed(db: { url: string; kind: 'sqlite' | 'mysql' }): Promise<void
 async function main(): Promise<void> {
   if (kind === 'mysql') process.env.TEST_DATABASE_URL ||= 'mysql://root@127.0.0.1:3306';
   else delete process.env.TEST_DATABASE_URL;
-  const reuse = kind !== 'mysql' && keptFile !== undefined && fs.existsSync(keptFile);
-  const db = kind !== 'mysql' && keptFile
-    ? { url: `sqlite:${path.resolve(keptFile)}`, kind: 'sqlite' as const, cleanup: async () => {} }
-    : await createTestDatabaseUrl();
+  let reuse = kind !== 'mysql' && keptFile !== undefined && fs.existsSync(keptFile);
+  let db: { url: string; kind: 'sqlite' | 'mysql'; cleanup(): Promise<void> };
+  if (kind !== 'mysql' && keptFile) db = { url: `sqlite:${path.resolve(keptFile)}`, kind: 'sqlite', cleanup: async () => {} };
+  else if (kind === 'mysql' && keptDatabase) {
+    if (!/^\w+$/.test(keptDatabase)) throw new Error(`--keep-mysql ${keptDatabase}: use letters, digits and _`);
+    const url = new URL(process.env.TEST_DATABASE_URL as string);
+    const admin = await mysql.createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username || 'root'), password: decodeURIComponent(url.password) });
+    const [found] = await admin.query('SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [keptDatabase, 'case_record']) as unknown as [{ n: number }[]];
+    reuse = Number(found[0].n) > 0;
+    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${keptDatabase}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await admin.end();
+    url.pathname = `/${keptDatabase}`;
+    db = { url: url.toString(), kind: 'mysql', cleanup: async () => {} };
+  } else db = await createTestDatabaseUrl();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paidan-bench-api-'));
   console.log(`bench:api — ${cases.toLocaleString()} cases (${open.toLocaleString()} open) on ${db.kind}, 32 clients, ${seconds} s per list`);
   try {
+    if (db.kind === 'mysql') {
+      const ds = await openDatabase({ url: db.url });
+      await sizeServer(ds, db.url);
+      await ds.destroy();
+    }
     if (!reuse) await seed(db);
-    else console.log(`  measuring ${keptFile} as it is (seeded by an earlier run)`);
-
+    else console.log(`  measuring ${keptFile ?? keptDatabase} as it is (seeded by an earlier run)`);
 
     const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: db.url, DATA_DIR: dataDir, PORT: '0', SEED_DEMO: 'true', SMPP_URL: 'smpp://paidan:secret@127.0.0.1:9', COOKIE_SECURE: 'false' });
     const server = await startServer(config);

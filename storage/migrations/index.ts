@@ -17,6 +17,7 @@ import { Photos1732400000300 } from './1732400000300-photos.js';
 import { Laws1732400000600 } from './1732400000600-laws.js';
 import { LawGramLength1732400000710 } from './1732400000710-law-gram-length.js';
 import { SearchGramTime1732400000700 } from './1732400000700-search-gram-time.js';
+import { ChangeCounter1732400000800 } from './1732400000800-change-counter.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -34,4 +35,5 @@ export const allMigrations: MigrationClass[] = [
   Laws1732400000600,
   SearchGramTime1732400000700,
   LawGramLength1732400000710,
+  ChangeCounter1732400000800,
 ];
