@@ -34,9 +34,11 @@ export function requestSession(ctx: Context): RequestSession {
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function createAuthenticate(deps: { sessions: SessionStore; signer: TokenSigner; oidc: OidcVerifier | null }): Authenticate {
+export function createAuthenticate(deps: { sessions: SessionStore; signer: TokenSigner; oidc: OidcVerifier | null; changeVersion: () => Promise<string | null> }): Authenticate {
   const { sessions, signer, oidc } = deps;
   return async function authenticate(ctx: Context): Promise<Principal> {
+    const version = await deps.changeVersion();
+    (ctx.state as Record<string, unknown>).changeVersion = version;
     const header = ctx.get('authorization');
     let principal: Principal;
     if (header) {
@@ -50,14 +52,14 @@ export function createAuthenticate(deps: { sessions: SessionStore; signer: Token
         principal = identity.principal;
         (ctx.state as Record<string, unknown>).identitySession = { id: null, kind: 'oidc-bearer' } satisfies RequestSession;
       } else {
-        const session = await sessions.forAccessToken(match[1]);
+        const session = await sessions.forAccessToken(match[1], version);
         principal = principalOf(session);
         (ctx.state as Record<string, unknown>).identitySession = { id: session.id, kind: 'bearer' } satisfies RequestSession;
       }
     } else {
       const cookie = ctx.cookies.get(sessionCookie);
       if (!cookie) throw new DomainError('auth.required');
-      const session = await sessions.forCookie(cookie);
+      const session = await sessions.forCookie(cookie, version);
       if (!safeMethods.has(ctx.method)) {
         const token = ctx.get(csrfHeader);
         if (!token || !safeEqual(token, signer.csrfFor(session.id))) throw new DomainError('auth.csrf', `send the CSRF token in the ${csrfHeader} header`);

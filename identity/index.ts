@@ -17,6 +17,7 @@ import { createSessionStore, type IssuedSession } from './sessions.js';
 import { createSignIn } from './signin.js';
 import { createTokenSigner, loadSessionSecret } from './tokens.js';
 import { dummyHash } from './hashing.js';
+import { changeVersion } from '../storage/change-version.js';
 
 export interface IdentityConfig {
   auth: AuthConfig;
@@ -68,7 +69,7 @@ export function createIdentity(deps: {
   return {
     kind: auth.kind,
     config: auth,
-    authenticate: createAuthenticate({ sessions, signer, oidc }),
+    authenticate: createAuthenticate({ sessions, signer, oidc, changeVersion: () => changeVersion(dataSource) }),
     accounts,
     sessions,
     signIn,

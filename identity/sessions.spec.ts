@@ -1,6 +1,8 @@
 /** Sessions over HTTP: forged and stale tokens, logout, refresh rotation and reuse, cookies and CSRF. */
 import { expect } from 'chai';
 import { SignJWT, decodeJwt } from 'jose';
+import { openDatabase } from '../storage/data-source.js';
+import { SessionEntity } from './entities.js';
 import { startTestApp, seedUsers, testSecret, type TestApp } from './test-support.js';
 
 const good = 'Lantern42river';
@@ -17,6 +19,8 @@ describe('identity: sessions and tokens (over HTTP)', function () {
       { username: 'officer1', password: good },
       { username: 'officer2', password: good },
       { username: 'admin1', password: good, role: 'admin' },
+      { username: 'officer3', password: good },
+      { username: 'officer4', password: good },
     ]);
   });
   after(() => app.close());
@@ -151,5 +155,30 @@ describe('identity: sessions and tokens (over HTTP)', function () {
     expect((await user.login('officer2', good)).body.code, 'a disabled account answers like a wrong password').to.equal('auth.invalid_credentials');
     expect((await admin.post('/users/officer2/enable')).status).to.equal(200);
     expect((await user.login('officer2', good)).status).to.equal(200);
+  });
+  it('reuses a session between requests, yet ends it at once when another process revokes it, and at its expiry', async () => {
+    const c = app.client();
+    expect((await c.login('officer3', good)).status).to.equal(200);
+    expect((await c.get('/probe/me')).status).to.equal(200);
+    expect((await c.get('/probe/me')).status).to.equal(200);
+    // revoked by a write this process did not make (another replica, an operator's SQL)
+    const other = await openDatabase({ url: app.db.url });
+    try {
+      await other.getRepository(SessionEntity).update({ username: 'officer3' }, { revokedAt: new Date(), revokeReason: 'logout' });
+    } finally {
+      await other.destroy();
+    }
+    expect((await c.get('/probe/me')).status, 'revoked elsewhere').to.equal(401);
+
+    // a cookie session (no token expiry of its own) used a moment ago ends when its time is up
+    const d = app.client();
+    expect((await d.login('officer4', good, { session: 'cookie' })).status).to.equal(200);
+    expect((await d.get('/probe/me')).status).to.equal(200);
+    app.advance(app.auth.sessionHours * 3_600_000 + 1_000);
+    try {
+      expect((await d.get('/probe/me')).status, 'expired, nothing written since').to.equal(401);
+    } finally {
+      app.advance(-(app.auth.sessionHours * 3_600_000 + 1_000));
+    }
   });
 });

@@ -2,7 +2,9 @@
  * Sessions: a row per sign-in holding the principal as signed in. Bearer sessions carry a
  * 15-minute access token and a refresh token that rotates on every use (a token presented
  * twice revokes its session: it was stolen or replayed); cookie sessions carry one opaque
- * cookie. Revoking a session ends both at once, because every request checks the row.
+ * cookie. Revoking a session ends both at once, because every request checks the row — read
+ * again whenever the database's change token (storage/change-version.ts) has moved since it
+ * was last read, so a revocation is seen by the very next request; expiry is checked every time.
  */
 import { randomUUID } from 'node:crypto';
 import { IsNull, type DataSource, type EntityManager } from 'typeorm';
@@ -55,6 +57,25 @@ export function createSessionStore(deps: { dataSource: DataSource; signer: Token
   const tokens = (tx?: EntityManager) => (tx ?? ds.manager).getRepository(RefreshTokenEntity);
   const active = (s: SessionRow | null): s is SessionRow => !!s && !s.revokedAt && s.expiresAt.getTime() > now().getTime();
 
+  /**
+   * Session rows by access token's session id or cookie hash, kept with the change token they
+   * were read under and reused while the token is the same (every API request looks its session
+   * up; nearly all find it unchanged). Only found rows are kept, at most `maxKnown`.
+   */
+  const maxKnown = 10_000;
+  const known = new Map<string, { version: string; row: SessionRow }>();
+  async function lookup(key: string, version: string | null | undefined, read: () => Promise<SessionRow | null>): Promise<SessionRow | null> {
+    const hit = version == null ? undefined : known.get(key);
+    if (hit && hit.version === version) return hit.row;
+    const row = await read();
+    known.delete(key);
+    if (row && version != null) {
+      known.set(key, { version, row });
+      if (known.size > maxKnown) known.delete(known.keys().next().value as string);
+    }
+    return row;
+  }
+
   async function issueRefresh(sessionId: string, tx?: EntityManager): Promise<string> {
     const token = randomToken();
     await tokens(tx).insert({ tokenHash: sha256(token), sessionId, createdAt: now(), usedAt: null });
@@ -81,16 +102,20 @@ export function createSessionStore(deps: { dataSource: DataSource; signer: Token
       };
     },
 
-    /** The live session an access token names (401 once it is revoked or expired). */
-    async forAccessToken(token: string): Promise<SessionRow> {
+    /**
+     * The live session an access token names (401 once it is revoked or expired). `version`:
+     * the change token read at the start of the request, before anything else (see lookup).
+     */
+    async forAccessToken(token: string, version?: string | null): Promise<SessionRow> {
       const claims = await signer.verify(token);
-      const session = await findRowByKey(ds, SessionEntity, 'id', claims.sid);
+      const session = await lookup(`sid:${claims.sid}`, version, () => findRowByKey(ds, SessionEntity, 'id', claims.sid));
       if (!active(session) || session.kind !== 'bearer' || session.username !== claims.sub) throw new DomainError('auth.required', 'the session has ended: sign in again', { reason: 'session_ended' });
       return session;
     },
 
-    async forCookie(cookie: string): Promise<SessionRow> {
-      const session = await findRowByKey(ds, SessionEntity, 'cookieHash', sha256(cookie));
+    async forCookie(cookie: string, version?: string | null): Promise<SessionRow> {
+      const hash = sha256(cookie);
+      const session = await lookup(`cookie:${hash}`, version, () => findRowByKey(ds, SessionEntity, 'cookieHash', hash));
       if (!active(session) || session.kind !== 'cookie') throw new DomainError('auth.required', 'the session has ended: sign in again', { reason: 'session_ended' });
       return session;
     },

@@ -11,10 +11,11 @@
  * merely costs a fresh read. Inside an open transaction on the one SQLite connection (reads
  * there may see uncommitted rows) there is no token.
  *
- * MySQL / MariaDB: the sum of `change_counter`, which triggers on the tables the lists read
- * raise inside every writing transaction (migration 1732400000800), so it moves when such a
- * write commits, from any connection or process; rolled-back writes leave it as it was. Reads
- * run on pooled connections outside any transaction and see committed rows only.
+ * MySQL / MariaDB: the sum of `change_counter`, which triggers on the tables the cached answers
+ * come from (cases, tasks, task offers, sessions) raise inside every writing transaction
+ * (migration 1732400000800), so it moves when such a write commits, from any connection or
+ * process; rolled-back writes leave it as it was. Reads run on pooled connections outside any
+ * transaction and see committed rows only.
  *
  * `null` when no token can be had: callers then read afresh every time. That is the case on a
  * MySQL / MariaDB server where the triggers could not be created (no TRIGGER privilege).

@@ -20,8 +20,9 @@ type TaskListAnswer = Awaited<ReturnType<typeof listTasks>>;
  */
 export function createTaskLists(ds: DataSource, maxEntries = 1_000) {
   const answers = new Map<string, { version: string; answer: TaskListAnswer }>();
-  return async function list(principal: Principal, view: TaskView, page: { limit: number; offset: number; withCounts?: boolean }): Promise<TaskListAnswer> {
-    const version = await changeVersion(ds);
+  /** `readVersion`: the change token as read before anything this request read (requestChangeVersion), else read here. */
+  return async function list(principal: Principal, view: TaskView, page: { limit: number; offset: number; withCounts?: boolean }, readVersion?: string | null): Promise<TaskListAnswer> {
+    const version = readVersion === undefined ? await changeVersion(ds) : readVersion;
     if (version === null) return listTasks(ds, principal, view, page);
     const key = JSON.stringify([principal.username, principal.role, principal.unitId, principal.groups, view, page.limit, page.offset, Boolean(page.withCounts)]);
     const kept = answers.get(key);

@@ -5,7 +5,7 @@
  * authorizes, acts, presents.
  */
 import type { DataSource } from 'typeorm';
-import type { ApiRegistry } from '../api/src/http/route.js';
+import { requestChangeVersion, type ApiRegistry } from '../api/src/http/route.js';
 import type { WorkflowEngine, Variables } from '../engine/port.js';
 import { DomainError, type FieldError } from '../errors/index.js';
 import { CaseEntity } from '../cases/entities.js';
@@ -77,7 +77,7 @@ export function registerTaskRoutes(registry: ApiRegistry, deps: { dataSource: Da
     },
     responses: { 200: { description: 'a page of tasks (with `counts` of every list when asked); `total` and the counts stop at 1,000, and `totalCapped` / `countsCapped` say when there are more' }, 400: problem, 401: problem },
     async handler(ctx, { query, principal }) {
-      ctx.body = await listTasks(principal, query.view, { ...query, withCounts: query.counts });
+      ctx.body = await listTasks(principal, query.view, { ...query, withCounts: query.counts }, requestChangeVersion(ctx));
     },
   });
 

@@ -1,9 +1,9 @@
 /**
- * MySQL / MariaDB only: a change counter the task lists' cache reads as its token
- * (storage/change-version.ts). Triggers on the tables the lists read (case_record, task_record,
- * task_candidate) add one to a counter row in the writing transaction, so the count moves
- * exactly when such a change commits, whoever writes it (this platform, another replica, an
- * operator's SQL). SQLite needs none of this: it has total_changes() and data_version.
+ * MySQL / MariaDB only: a change counter the task lists' and sessions' caches read as their
+ * token (storage/change-version.ts). Triggers on the tables they read (case_record, task_record,
+ * task_candidate, identity_session) add one to a counter row in the writing transaction, so the
+ * count moves exactly when such a change commits, whoever writes it (this platform, another
+ * replica, an operator's SQL). SQLite needs none of this: it has total_changes() and data_version.
  *
  * Each connection counts on its own row (`CONNECTION_ID() % 64`), so concurrent writers do not
  * queue on one row lock; the token is the sum of the rows.
@@ -16,7 +16,7 @@ import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { col, isMysql } from '../columns.js';
 
 export const changeCounterSlots = 64;
-export const changeCounterTables = ['case_record', 'task_record', 'task_candidate'] as const;
+export const changeCounterTables = ['case_record', 'task_record', 'task_candidate', 'identity_session'] as const;
 const events = ['INSERT', 'UPDATE', 'DELETE'] as const;
 
 export const changeTriggerName = (table: string, event: string) => `trg_${table}_${event.toLowerCase()}_changes`;

@@ -66,7 +66,21 @@ function fieldErrors(validate: ValidateFunction, where: string): FieldError[] {
 const coercingAjv = new Ajv({ allErrors: true, strict: false, coerceTypes: 'array', useDefaults: true });
 addFormats(coercingAjv);
 
+/**
+ * Who is calling. It also reads the database's change token first of all and leaves it in
+ * `ctx.state.changeVersion` (see requestChangeVersion).
+ */
 export type Authenticate = (ctx: Context) => Promise<Principal>;
+
+/**
+ * The database's change token as read at the start of this request, before its session or
+ * anything else was read (storage/change-version.ts): answers kept under it stay valid for the
+ * request's later reads. `undefined` before authentication, `null` where there is no token.
+ */
+export function requestChangeVersion(ctx: Context): string | null | undefined {
+  return (ctx.state as { changeVersion?: string | null }).changeVersion;
+}
+
 
 export class ApiRegistry {
   readonly routes: RouteSpec<never, never, never>[] = [];
