@@ -44,7 +44,7 @@ export function registerCaseRoutes(registry: ApiRegistry, deps: { dataSource: Da
   registry.add<Record<string, never>, CaseSearch, unknown>({
     method: 'get', path: '/cases', summary: '案件查询 — search the cases I may see', tags: ['cases'],
     query: caseSearchQuerySchema as unknown as Record<string, unknown>,
-    responses: { 200: { description: 'a page of cases', schema: { type: 'object', properties: { items: { type: 'array', items: caseSummarySchema }, total: { type: 'integer', description: 'matches, counted up to 1,000' }, totalCapped: { type: 'boolean', description: 'true when there are more than 1,000 matches' }, limit: { type: 'integer' }, offset: { type: 'integer' } } } }, 400: problem, 401: problem },
+    responses: { 200: { description: 'a page of cases', schema: { type: 'object', properties: { items: { type: 'array', items: caseSummarySchema }, total: { type: 'integer', description: 'matches, counted up to 1,000 — with free text `q`, up to `offset` + 200 (at most 1,000)' }, totalCapped: { type: 'boolean', description: 'true when there are more matches than were counted' }, limit: { type: 'integer' }, offset: { type: 'integer' } } } }, 400: problem, 401: problem },
     async handler(ctx, { query, principal }) {
       const { items, total, totalCapped } = await searchCases(dataSource, principal, query);
       ctx.body = { items: items.map(presentCase), total, totalCapped, limit: query.limit, offset: query.offset };

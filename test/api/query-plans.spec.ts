@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { analyze, insertBulkCases } from '../support/bulk-cases.js';
 import { taskCountQueries, taskViewQueries } from '../../tasks/queries.js';
-import { caseSearchQuery, gramOnlyCount, indexCase, orderSearch, searchCases, type CaseSearch } from '../../cases/search.js';
+import { caseSearchQuery, gramOnlyCount, indexCase, orderSearch, searchCases, textCountWindow, type CaseSearch } from '../../cases/search.js';
 import { CaseEntity } from '../../cases/entities.js';
 import { testPrincipal as principal } from '../support/principal.js';
 
@@ -114,7 +114,7 @@ describe('query plans of the task lists and the case search (no full scans)', fu
       const [sql, params] = orderSearch(query, {}, textOrder).limit(20).getQueryAndParameters();
       expect(await sorts(sql, params), `${q}: ${sql}`).to.equal(false);
       expect(await caseLookup(sql, params), `${q}: the page's cases by primary key`).to.be.oneOf(['PRIMARY', 'sqlite_autoindex_case_record_1']);
-      const { sql: countSql, params: countParams } = gramOnlyCount((await caseSearchQuery(db.dataSource, people[0], { q, limit: 20, offset: 0 })).walk);
+      const { sql: countSql, params: countParams } = gramOnlyCount((await caseSearchQuery(db.dataSource, people[0], { q, limit: 20, offset: 0 })).walk, textCountWindow);
       expect(await fullScans(countSql, countParams), `${q} count: ${countSql}`).to.deep.equal([]);
       const found = await searchCases(db.dataSource, people[0], { q, limit: 20, offset: 0 });
       const like = await db.dataSource.query(
@@ -122,14 +122,18 @@ describe('query plans of the task lists and the case search (no full scans)', fu
       ) as { id: string }[];
       expect(found.items.map((c) => c.id), q).to.deep.equal(like.map((r) => r.id));
       const [{ n }] = await db.dataSource.query('SELECT COUNT(*) AS n FROM case_record WHERE description LIKE ? OR address LIKE ?', [`%${q}%`, `%${q}%`]) as { n: number }[];
-      expect(found.total, q).to.equal(Math.min(Number(n), 1000));
-      expect(found.totalCapped, q).to.equal(Number(n) > 1000);
+      // free text counts 200 past the page's start: "200+" on the first pages, more further on
+      expect(found.total, q).to.equal(Math.min(Number(n), textCountWindow));
+      expect(found.totalCapped, q).to.equal(Number(n) > textCountWindow);
+      const further = await searchCases(db.dataSource, people[0], { q, limit: 20, offset: 300 });
+      expect(further.total, `${q} from offset 300`).to.equal(Math.min(Number(n), 500));
+      expect(further.totalCapped, `${q} from offset 300`).to.equal(Number(n) > 500);
     }
     // with a case filter the count joins the cases (the gram-only count is for unfiltered text)
     for (const q of ['噪音', '占道']) {
       const filtered = await searchCases(db.dataSource, people[0], { q, status: 'closed', limit: 20, offset: 0 });
       const [{ n }] = await db.dataSource.query("SELECT COUNT(*) AS n FROM case_record WHERE status = 'closed' AND (description LIKE ? OR address LIKE ?)", [`%${q}%`, `%${q}%`]) as { n: number }[];
-      expect(filtered.total, `${q} closed`).to.equal(Math.min(Number(n), 1000));
+      expect(filtered.total, `${q} closed`).to.equal(Math.min(Number(n), textCountWindow));
       expect(filtered.items.every((c) => c.status === 'closed')).to.equal(true);
     }
     const none = await searchCases(db.dataSource, people[0], { q: '不存在的词语组合', limit: 20, offset: 0 });
@@ -139,7 +143,8 @@ describe('query plans of the task lists and the case search (no full scans)', fu
   it('finds a new case at once, whatever gram frequencies earlier searches remembered', async () => {
     const p = people[0];
     expect((await searchCases(db.dataSource, p, { q: '共享单车乱停放', limit: 20, offset: 0 })).total).to.equal(0);
-    const before = (await searchCases(db.dataSource, p, { q: '噪音', limit: 20, offset: 0 })).total;
+    // counted from offset 800, so up to 1,000: every match counts
+    const before = (await searchCases(db.dataSource, p, { q: '噪音', limit: 20, offset: 800 })).total;
     const now = new Date();
     const row = {
       id: 'new-case-1', number: 'ZF-20991231-0001', source: 'web' as const, category: 'noise', description: '共享单车乱停放，夜间噪音', address: '城东区解放路',
@@ -152,7 +157,7 @@ describe('query plans of the task lists and the case search (no full scans)', fu
     expect(fresh.items.map((c) => c.id)).to.deep.equal(['new-case-1']);
     const noise = await searchCases(db.dataSource, p, { q: '噪音', limit: 20, offset: 0 });
     expect(noise.items[0].id).to.equal('new-case-1');
-    expect(noise.total).to.equal(Math.min(before + 1, 1000));
+    expect((await searchCases(db.dataSource, p, { q: '噪音', limit: 20, offset: 800 })).total).to.equal(Math.min(before + 1, 1000));
   });
 
   it('the guard can fail: an unindexed filter is reported', async () => {
