@@ -43,6 +43,23 @@ describe('task lists reused until the database changes', function () {
     expect((await lists(dispatcher, 'todo', page)).items.map((t) => t.id)).to.include(task);
   });
 
+  it('reads once for requests that ask for the same list at the same moment after a write', async () => {
+    const lists = createTaskLists(db.dataSource);
+    const task = await firstOpenTask();
+    await lists(dispatcher, 'todo', page);
+    await db.dataSource.query('UPDATE task_candidate SET open = 0 WHERE task_id = ?', [task]);
+    try {
+      const together = await Promise.all(Array.from({ length: 5 }, () => lists(dispatcher, 'todo', page)));
+      for (const answer of together) expect(answer, 'one read, shared').to.equal(together[0]);
+      expect(together[0].items.map((t) => t.id)).to.not.include(task);
+      const others = await Promise.all([lists(dispatcher, 'done', page), lists(dispatcher, 'todo', { ...page, limit: 3 })]);
+      expect(others[0]).to.not.equal(others[1]);
+      expect(others[1].items).to.have.length(3);
+    } finally {
+      await db.dataSource.query('UPDATE task_candidate SET open = 1 WHERE task_id = ?', [task]);
+    }
+  });
+
   it('keeps answers per person and request', async () => {
     const lists = createTaskLists(db.dataSource);
     const todo = await lists(dispatcher, 'todo', page);

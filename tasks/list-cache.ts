@@ -20,6 +20,7 @@ type TaskListAnswer = Awaited<ReturnType<typeof listTasks>>;
  */
 export function createTaskLists(ds: DataSource, maxEntries = 1_000) {
   const answers = new Map<string, { version: string; answer: TaskListAnswer }>();
+  const reading = new Map<string, Promise<TaskListAnswer>>();
   /** `readVersion`: the change token as read before anything this request read (requestChangeVersion), else read here. */
   return async function list(principal: Principal, view: TaskView, page: { limit: number; offset: number; withCounts?: boolean }, readVersion?: string | null): Promise<TaskListAnswer> {
     const version = readVersion === undefined ? await changeVersion(ds) : readVersion;
@@ -31,7 +32,18 @@ export function createTaskLists(ds: DataSource, maxEntries = 1_000) {
       answers.set(key, kept);
       return kept.answer;
     }
-    const answer = unchangingBody(await listTasks(ds, principal, view, page));
+    // requests that ask for the same list under the same token while it is being read share
+    // that read: after a write, every open page of the person polls at once
+    const flightKey = `${version}|${key}`;
+    let flight = reading.get(flightKey);
+    if (!flight) {
+      flight = listTasks(ds, principal, view, page).then(unchangingBody);
+      reading.set(flightKey, flight);
+      const done = () => reading.delete(flightKey);
+      flight.then(done, done);
+    }
+    const answer = await flight;
+    answers.delete(key);
     answers.set(key, { version, answer });
     if (answers.size > maxEntries) answers.delete(answers.keys().next().value as string);
     return answer;
