@@ -81,7 +81,6 @@ export function requestChangeVersion(ctx: Context): string | null | undefined {
   return (ctx.state as { changeVersion?: string | null }).changeVersion;
 }
 
-
 export class ApiRegistry {
   readonly routes: RouteSpec<never, never, never>[] = [];
 
