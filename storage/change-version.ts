@@ -51,11 +51,25 @@ async function triggersPresent(ds: DataSource): Promise<boolean> {
   return rows.length === wanted.length;
 }
 
+interface MysqlPool { execute(sql: string, callback: (error: Error | null, rows: unknown) => void): void }
+
+/**
+ * The probe runs on every API request, so it goes to mysql2's pool directly as a prepared
+ * statement (parsed once per connection), not through a TypeORM query runner.
+ */
+function probeCounter(ds: DataSource): Promise<{ v: number | string | null; slots: number | string }[]> {
+  const pool = (ds.driver as unknown as { pool?: MysqlPool }).pool;
+  if (!pool) return ds.query('SELECT SUM(n) AS v, COUNT(*) AS slots FROM change_counter');
+  return new Promise((resolve, reject) => {
+    pool.execute('SELECT SUM(n) AS v, COUNT(*) AS slots FROM change_counter', (error, rows) => (error ? reject(error) : resolve(rows as { v: number | string | null; slots: number | string }[])));
+  });
+}
+
 async function mysqlVersion(ds: DataSource): Promise<string | null> {
   let present = countedChanges.get(ds);
   if (!present) countedChanges.set(ds, (present = triggersPresent(ds)));
   if (!(await present)) return null;
-  const [row] = await ds.query('SELECT SUM(n) AS v, COUNT(*) AS slots FROM change_counter') as { v: number | string | null; slots: number | string }[];
+  const [row] = await probeCounter(ds);
   // a missing slot row would drop that connection's writes from the count: no token then
   if (Number(row?.slots) !== changeCounterSlots) return null;
   return String(row.v);
