@@ -4,6 +4,7 @@
  */
 import type { CaseEventRow, CaseRow } from './entities.js';
 import type { TaskRow } from '../tasks/entities.js';
+import { caseNamesSchema } from './names.js';
 
 export const caseSummarySchema = {
   type: 'object',
@@ -42,6 +43,7 @@ export const caseDetailSchema = {
     case: caseSummarySchema,
     timeline: { type: 'array', items: caseEventSchema },
     rounds: { type: 'array', items: { type: 'object', properties: { round: { type: 'integer' }, tasks: { type: 'array', items: caseTaskSchema } } } },
+    names: caseNamesSchema,
   },
 } as const;
 

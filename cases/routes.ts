@@ -8,6 +8,7 @@ import type { ApiRegistry } from '../api/src/http/route.js';
 import type { Archive } from '../archive/index.js';
 import { TaskEntity } from '../tasks/entities.js';
 import { DomainError } from '../errors/index.js';
+import { caseNames } from './names.js';
 import { assertCanSeeCase } from './policy.js';
 import { caseDetailSchema, caseSummarySchema, groupByRound, presentCase, presentEvent } from './presenter.js';
 import { newCaseSchema } from './schema.js';
@@ -26,7 +27,8 @@ export function registerCaseRoutes(registry: ApiRegistry, deps: { dataSource: Da
       cases.timeline(row.id),
       dataSource.getRepository(TaskEntity).find({ where: { caseId: row.id } }),
     ]);
-    return { row, body: { case: presentCase(row), timeline: timeline.map(presentEvent), rounds: groupByRound(tasks) } };
+    const names = await caseNames(dataSource, row, timeline, tasks);
+    return { row, body: { case: presentCase(row), timeline: timeline.map(presentEvent), rounds: groupByRound(tasks), names } };
   }
 
   registry.add({

@@ -114,11 +114,19 @@ export function fieldErrors(errors: ErrorObject[] | null | undefined): FieldErro
   return [...byField.values()];
 }
 
-/** A form field as a person reads it in the case's history: its label and its options' labels. */
+/**
+ * A form field as a person reads it in the case's history: its label and its options' labels;
+ * for a select the API fills (`valuesKey`), what its values name — a person (a username) or a
+ * unit (a unit id) — so the history can show the name instead of the id.
+ */
 export interface FieldLabel {
   label: string;
   options?: Record<string, string>;
+  names?: 'person' | 'unit';
 }
+
+/** What the API-filled selects' values name, by their `valuesKey` (see api/src/form-options.ts). */
+const namedBy: Record<string, FieldLabel['names']> = { inspectorOptions: 'person', officerOptions: 'person', unitOptions: 'unit' };
 
 /**
  * The labels of every form's fields by key (the keys are unique across the process's forms), so
@@ -126,10 +134,11 @@ export interface FieldLabel {
  */
 export function fieldLabels(dir = formsDir): Record<string, FieldLabel> {
   const labels: Record<string, FieldLabel> = {};
-  type Component = { key?: string; label?: string; values?: { value: string; label: string }[]; components?: Component[] };
+  type Component = { key?: string; label?: string; values?: { value: string; label: string }[]; valuesKey?: string; components?: Component[] };
   const walk = (components: Component[] | undefined) => {
     for (const c of components ?? []) {
-      if (c.key && c.label) labels[c.key] = { label: c.label, ...(c.values ? { options: Object.fromEntries(c.values.map((v) => [v.value, v.label])) } : {}) };
+      const names = c.valuesKey ? namedBy[c.valuesKey] : undefined;
+      if (c.key && c.label) labels[c.key] = { label: c.label, ...(c.values ? { options: Object.fromEntries(c.values.map((v) => [v.value, v.label])) } : {}), ...(names ? { names } : {}) };
       walk(c.components);
     }
   };

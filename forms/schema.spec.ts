@@ -195,7 +195,8 @@ describe('form field labels (for the case history)', () => {
     expect(labels.verification).to.deep.equal({ label: '核实结论', options: { substantiated: '属实', unsubstantiated: '不属实' } });
     expect(labels.recheckResult.options).to.deep.equal({ fixed: '已整改到位', not_fixed: '未整改到位' });
     expect(labels.dispatchNotes).to.deep.equal({ label: '派遣意见' });
-    expect(labels.unitId.label).to.equal('责任单位');
+    expect(labels.unitId).to.deep.equal({ label: '责任单位', names: 'unit' });
+    for (const key of ['inspector', 'officer', 'recheckInspector']) expect(labels[key].names, key).to.equal('person');
     // every key of every form is there
     for (const key of ['inspector', 'assignNotes', 'officer', 'assignOfficerNotes', 'recheckInspector', 'recheckNotes', 'enforceResult', 'enforcePhotos', 'recheckFindings', 'recheckPhotos', 'review', 'reviewNotes', 'verifyNotes', 'verifyPhotos']) {
       expect(labels[key], key).to.have.property('label').that.is.a('string').and.not.equal('');

@@ -87,7 +87,7 @@ export function registerTaskRoutes(registry: ApiRegistry, deps: { dataSource: Da
     responses: {
       200: {
         description: 'labels by field key',
-        schema: { type: 'object', additionalProperties: { type: 'object', properties: { label: { type: 'string' }, options: { type: 'object', additionalProperties: { type: 'string' } } } } },
+        schema: { type: 'object', additionalProperties: { type: 'object', properties: { label: { type: 'string' }, options: { type: 'object', additionalProperties: { type: 'string' } }, names: { type: 'string', enum: ['person', 'unit'], description: "the field's values are usernames or unit ids (see a case's `names`)" } } } },
       },
       401: problem,
     },

@@ -137,6 +137,9 @@ describe('the seven steps over HTTP, four users, one failed re-check', function 
     const byArea = await dispatcher.get(`/api/cases?areaId=${closed.case.areaId}`);
     expect(byArea.body.items.map((c: { id: string }) => c.id)).to.include(caseId);
     expect(closed.rounds.map((r: { round: number }) => r.round)).to.deep.equal([0, 1, 2]);
+    // the history names people and the unit, not their ids
+    expect(closed.names.people).to.include({ dispatcher1: '坐席 周敏', inspector1: '信息员 李明', wangqiang: '王强', zhangwei: '张伟' });
+    expect(closed.names.units).to.deep.equal({ 'U-JD-01': '城东街道执法中队' });
 
     // everyone's tasks of this case are now 办结, none left in 待办 or 已办
     expect(await lists(dispatcher)).to.deep.equal({ todo: [], done: [], closed: ['assignRecheck', 'dispatchToUnit', 'assignRecheck', 'dispatchToUnit', 'assignInspector'] });

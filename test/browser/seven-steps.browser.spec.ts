@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import type { ApiClient } from '../support/server.js';
+import { fieldLabels } from '../../forms/index.js';
 import { browserSuite, desktop, phone, shot } from './browser.js';
 
 async function jpeg(seed: number): Promise<Buffer> {
@@ -163,6 +164,13 @@ describe('browser: the seven steps through the pages', function () {
     expect(await d.locator('.timeline [data-field="verification"]').first().textContent()).to.equal('核实结论: 属实');
     const rechecks = (await d.locator('.timeline [data-field="recheckResult"]').allTextContents()).map((t) => t.replace(/^ · /, ''));
     expect(rechecks.sort()).to.deep.equal(['核查结论: 已整改到位', '核查结论: 未整改到位']);
+    // people and units chosen in the forms, and who acted, by name rather than id
+    const field = async (key: string) => ((await d.locator(`.timeline [data-field="${key}"]`).first().textContent()) ?? '').replace(/^ · /, '');
+    const labels = fieldLabels();
+    expect(await field('inspector')).to.equal(`${labels.inspector.label}: 信息员 李明`);
+    expect(await field('unitId')).to.equal(`${labels.unitId.label}: 城东街道执法中队`);
+    expect(await field('officer')).to.equal(`${labels.officer.label}: 张伟`);
+    expect(await d.locator('.timeline li[data-type="task.completed"][data-element="enforce"] [data-actor]').first().textContent()).to.match(/: 张伟$/);
     expect(await d.locator('.bjs-powered-by').count()).to.equal(1); // the bpmn.io watermark stays
     await shot(d, 'web-05-case-view');
     await d.goto('/?view=closed');

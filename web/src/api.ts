@@ -96,7 +96,11 @@ export interface CaseDetail {
   case: CaseRecord;
   timeline: TimelineEntry[];
   rounds: { round: number; tasks: { id: string; elementId: string; name: string | null; state: string; assignee: string | null; completedBy: string | null; completedAt: string | null; formData: unknown }[] }[];
+  /** Display names of the usernames and unit ids the case mentions. */
+  names?: CaseNames;
 }
+
+export interface CaseNames { people: Record<string, string>; units: Record<string, string> }
 
 export interface Photo {
   id: string; taskId: string; mime: string; bytes: number; width: number; height: number; takenAt: string | null; uploadedBy?: string;

@@ -3,7 +3,7 @@
  * with their verification flags, and the SMS exchanged with the reporter.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { get, poll, type CaseDetail, type Photo } from '../api.js';
+import { get, poll, type CaseDetail, type CaseNames, type Photo } from '../api.js';
 import { formatTime, t } from '../i18n.js';
 import { isDesk, user } from '../session.js';
 import { CaseSummary } from '../ui/case-summary.js';
@@ -80,9 +80,9 @@ export function CasePage({ id }: { id: string }) {
             <li key={e.id} data-type={e.type} data-element={e.elementId ?? ''}>
               <time dateTime={e.at}>{formatTime(e.at)}</time>
               <span class="what">{eventKeys[e.type] ? t(eventKeys[e.type]) : e.type}{e.elementId ? ` · ${names.get(e.elementId) ?? e.elementId}` : ''}</span>
-              {e.actor && <span class="muted">{t('by')}: {e.actor}</span>}
+              {e.actor && <span class="muted" data-actor={e.actor}>{t('by')}: {detail.names?.people[e.actor] ?? e.actor}</span>}
               {e.round > 0 && <span class="muted">{t('round')} {e.round}</span>}
-              {e.type === 'task.completed' && <FormData data={e.data} labels={labels} />}
+              {e.type === 'task.completed' && <FormData data={e.data} labels={labels} names={detail.names ?? noNames} />}
             </li>
           ))}
         </ol>
@@ -114,7 +114,8 @@ export function CasePage({ id }: { id: string }) {
   );
 }
 
-interface FieldLabel { label: string; options?: Record<string, string> }
+interface FieldLabel { label: string; options?: Record<string, string>; names?: 'person' | 'unit' }
+const noNames: CaseNames = { people: {}, units: {} };
 let labelsOnce: Promise<Record<string, FieldLabel>> | null = null;
 /** The forms' field labels (fetched once per page load). */
 function useFieldLabels(): Record<string, FieldLabel> {
@@ -126,8 +127,14 @@ function useFieldLabels(): Record<string, FieldLabel> {
   return labels;
 }
 
-/** What a person submitted at a step, as the form labelled it ("核实结论: 属实"). */
-function FormData({ data, labels }: { data: unknown; labels: Record<string, FieldLabel> }) {
+/** What a person submitted at a step, as the form labelled it ("核实结论: 属实", "责任单位: 城东街道执法中队"). */
+function FormData({ data, labels, names }: { data: unknown; labels: Record<string, FieldLabel>; names: CaseNames }) {
+  const shownValue = (k: string, v: string) => {
+    const label = labels[k];
+    if (label?.names === 'person') return names.people[v] ?? v;
+    if (label?.names === 'unit') return names.units[v] ?? v;
+    return label?.options?.[v] ?? v;
+  };
   const values = (data as { variables?: Record<string, unknown> } | null)?.variables ?? (data as Record<string, unknown> | null);
   if (!values || typeof values !== 'object') return null;
   const shown = Object.entries(values).filter(([, v]) => typeof v === 'string' && v) as [string, string][];
@@ -135,7 +142,7 @@ function FormData({ data, labels }: { data: unknown; labels: Record<string, Fiel
   return (
     <span class="data">
       {shown.map(([k, v], i) => (
-        <span key={k} data-field={k}>{i > 0 ? ' · ' : ''}{labels[k]?.label ?? k}: {labels[k]?.options?.[v] ?? v}</span>
+        <span key={k} data-field={k}>{i > 0 ? ' · ' : ''}{labels[k]?.label ?? k}: {shownValue(k, v)}</span>
       ))}
     </span>
   );
