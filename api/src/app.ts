@@ -32,6 +32,8 @@ export interface AppDeps {
   webRoot?: string;
   /** Origins the pages may load images from besides their own (the map's tile server). */
   webImageSources?: string[];
+  /** Reverse proxies whose X-Forwarded-For entries to believe, from the right (TRUST_PROXY; default 0). */
+  trustProxy?: number;
 }
 
 export function createApp(deps: AppDeps): { app: Koa; registry: ApiRegistry; idle: (timeoutMs: number) => Promise<void> } {
@@ -56,7 +58,10 @@ export function createApp(deps: AppDeps): { app: Koa; registry: ApiRegistry; idl
     },
   });
 
-  const app = new Koa({ proxy: false });
+  // Behind N proxies the client is the Nth address from the right of X-Forwarded-For; what a
+  // client wrote further left is its own claim and never believed (maxIpsCount).
+  const hops = deps.trustProxy ?? 0;
+  const app = new Koa({ proxy: hops > 0, maxIpsCount: hops });
   // requests still being handled, so a stop can let them finish before the database closes
   // (a client that hung up does not end its request's work)
   let inFlight = 0;

@@ -9,6 +9,8 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   host: string;
   port: number;
+  /** Reverse-proxy hops whose X-Forwarded-For entries are believed (0: the socket address is the client). */
+  trustProxy: number;
   dataDir: string;
   databaseUrl: string;
   engine: { kind: 'embedded' | 'zeebe'; cacheSize: number; pollIntervalMs: number; jobConcurrency: number };
@@ -48,6 +50,7 @@ export const configVariables: ConfigVariable[] = [
   { name: 'NODE_ENV', default: 'development', description: '`development`, `production` or `test`' },
   { name: 'HOST', default: '127.0.0.1', description: 'address the HTTP server listens on' },
   { name: 'PORT', default: '3000', description: 'HTTP port' },
+  { name: 'TRUST_PROXY', default: '0', description: 'reverse proxies in front of the platform (nginx …) whose `X-Forwarded-For` entries to believe, counted from the right; `0` ignores the header. The client address is what sign-in throttling and the audit log record' },
   { name: 'DATA_DIR', default: 'data', description: 'folder for the SQLite file, photos and documents' },
   { name: 'DATABASE_URL', default: 'sqlite:<DATA_DIR>/paidan.sqlite', description: '`sqlite:<file>` or `mysql://user:pass@host:port/db` (MySQL 8 / MariaDB)' },
   { name: 'ENGINE', default: 'embedded', description: '`embedded` (bpmn-engine in-process) or `zeebe` (Camunda 8 through @camunda8/sdk)' },
@@ -158,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: nodeEnv as Config['env'],
     host,
     port,
+    trustProxy: int(env, 'TRUST_PROXY', 0, 0, 10),
     dataDir,
     databaseUrl,
     engine: {

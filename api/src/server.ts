@@ -73,6 +73,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
     platform,
     authenticate: identity.authenticate,
     audit,
+    trustProxy: config.trustProxy,
     formOptions: createFormOptions({ people: identity.accounts as never, units: platform.units }),
     extraRoutes: [
       (r) => registerIdentityRoutes(r, { identity }),
