@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import { SignJWT, decodeJwt } from 'jose';
 import { openDatabase } from '../storage/data-source.js';
-import { SessionEntity } from './entities.js';
+import { RefreshTokenEntity, SessionEntity } from './entities.js';
+import { scheduleSessionPurge } from './session-purge.js';
 import { startTestApp, seedUsers, testSecret, type TestApp } from './test-support.js';
 
 const good = 'Lantern42river';
@@ -21,6 +22,8 @@ describe('identity: sessions and tokens (over HTTP)', function () {
       { username: 'admin1', password: good, role: 'admin' },
       { username: 'officer3', password: good },
       { username: 'officer4', password: good },
+      { username: 'officer5', password: good },
+      { username: 'officer6', password: good },
     ]);
   });
   after(() => app.close());
@@ -180,5 +183,30 @@ describe('identity: sessions and tokens (over HTTP)', function () {
     } finally {
       app.advance(-(app.auth.sessionHours * 3_600_000 + 1_000));
     }
+  });
+  it('purges sessions a day after they ended, with their refresh tokens, and keeps live ones', async () => {
+    const ended = app.client();
+    expect((await ended.login('officer5', good)).status).to.equal(200);
+    expect((await ended.post('/auth/logout')).status).to.equal(204);
+    const live = app.client();
+    expect((await live.login('officer6', good)).status).to.equal(200);
+    const sessions = app.db.dataSource.getRepository(SessionEntity);
+    const [gone] = await sessions.find({ where: { username: 'officer5' } });
+    const [kept] = await sessions.find({ where: { username: 'officer6' } });
+    expect(await app.db.dataSource.getRepository(RefreshTokenEntity).countBy({ sessionId: gone.id })).to.be.above(0);
+
+    // the same day: nothing goes
+    const purge = scheduleSessionPurge(app.identity.sessions, { everyMs: 60_000, now: () => new Date(Date.now() + 3_600_000) });
+    await purge.runNow();
+    expect(await sessions.countBy({ id: gone.id })).to.equal(1);
+    await purge.stop();
+    // 25 hours later: the session signed out a day ago and its tokens go; the live one, which
+    // expires 12 hours after sign-in, has ended only 13 hours before and stays
+    const later = scheduleSessionPurge(app.identity.sessions, { everyMs: 60_000, now: () => new Date(Date.now() + 25 * 3_600_000) });
+    await later.runNow();
+    await later.stop();
+    expect(await sessions.countBy({ id: gone.id })).to.equal(0);
+    expect(await app.db.dataSource.getRepository(RefreshTokenEntity).countBy({ sessionId: gone.id })).to.equal(0);
+    expect(await sessions.countBy({ id: kept.id })).to.equal(1);
   });
 });

@@ -17,6 +17,7 @@ import { registerUnitRoutes } from '../../units/routes.js';
 import { registerEngineAdminRoutes } from '../../engine/routes.js';
 import { registerPhotoRoutes } from '../../photos/routes.js';
 import { createIdentity, registerIdentityRoutes } from '../../identity/index.js';
+import { scheduleSessionPurge } from '../../identity/session-purge.js';
 import { createAuditLog, registerAuditRoutes } from '../../audit/index.js';
 import { registerModelerRoutes } from '../../web-modeler/routes.js';
 import { createLawLibrary, registerLawRoutes, seedDemoLaws } from '../../laws/index.js';
@@ -95,6 +96,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
     server.once('listening', resolve);
     server.once('error', reject);
   });
+  const sessionPurge = scheduleSessionPurge(identity.sessions, { log });
   const address = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
   return {
@@ -104,6 +106,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
       server.closeAllConnections();
       // requests whose clients hung up may still be working: let them finish (up to 10 s)
       await idle(10_000);
+      await sessionPurge.stop();
       await webhook?.stop();
       await platform.stop();
       await simulator?.close();
