@@ -25,6 +25,18 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'staging' })).to.throw(ConfigError, /NODE_ENV/);
   });
 
+  it('reads the photo check and unit suggestion tolerances, and refuses nonsense', () => {
+    const defaults = loadConfig({});
+    expect(defaults.photos).to.include({ maxDistanceMeters: 200, clockSkewMs: 600_000 });
+    expect(defaults.units).to.deep.equal({ borderToleranceM: 5 });
+    const set = loadConfig({ PHOTO_MAX_DISTANCE_M: '500', PHOTO_CLOCK_SKEW_MINUTES: '30', UNIT_BORDER_TOLERANCE_M: '0' });
+    expect(set.photos).to.include({ maxDistanceMeters: 500, clockSkewMs: 1_800_000 });
+    expect(set.units.borderToleranceM).to.equal(0);
+    expect(() => loadConfig({ PHOTO_MAX_DISTANCE_M: '-1' })).to.throw(ConfigError, /PHOTO_MAX_DISTANCE_M/);
+    expect(() => loadConfig({ PHOTO_CLOCK_SKEW_MINUTES: '1.5' })).to.throw(ConfigError, /PHOTO_CLOCK_SKEW_MINUTES/);
+    expect(() => loadConfig({ UNIT_BORDER_TOLERANCE_M: 'wide' })).to.throw(ConfigError, /UNIT_BORDER_TOLERANCE_M/);
+  });
+
   it('reads the map tile template and refuses one that is not an http(s) template with {z}, {x} and {y}', () => {
     expect(loadConfig({}).map).to.deep.equal({ tileUrl: null, attribution: null });
     const map = loadConfig({ MAP_TILE_URL: 'https://tiles.bureau.example/{z}/{x}/{y}.png', MAP_TILE_ATTRIBUTION: '© 市测绘院' }).map;

@@ -15,7 +15,9 @@ export interface Config {
   databaseUrl: string;
   engine: { kind: 'embedded' | 'zeebe'; cacheSize: number; pollIntervalMs: number; jobConcurrency: number };
   sms: { url: string | null; sourceAddr: string; simulatorPort: number; startSimulator: boolean; webhookUrl: string | null; webhookSecret: string | null };
-  photos: { dir: string; maxBytes: number };
+  photos: { dir: string; maxBytes: number; maxDistanceMeters: number; clockSkewMs: number };
+  /** Unit suggestion: a point this close to a border between units goes to the dispatcher. */
+  units: { borderToleranceM: number };
   /** 执法文件: where the original files are kept and the largest upload. */
   laws: { dir: string; maxBytes: number };
   /** The pages' map: a raster tile server when the bureau has one (vectors only otherwise). */
@@ -63,6 +65,9 @@ export const configVariables: ConfigVariable[] = [
   { name: 'SMS_WEBHOOK_URL', default: '(none)', description: 'POST every new inbox message as JSON to this URL (other city systems); best-effort, see the cursor endpoint' },
   { name: 'SMS_WEBHOOK_SECRET', default: '(none)', description: 'when set, the webhook body is signed: `X-Paidan-Signature: sha256=<HMAC of the body>`' },
   { name: 'PHOTO_MAX_BYTES', default: '15728640', description: 'largest photo accepted (bytes)' },
+  { name: 'PHOTO_MAX_DISTANCE_M', default: '200', description: 'photo check: a photo whose GPS position is farther than this from the case is flagged (metres)' },
+  { name: 'PHOTO_CLOCK_SKEW_MINUTES', default: '10', description: 'photo check: how far a photo\'s EXIF time may lie outside [task created, uploaded] before it is flagged (a phone\'s clock is rarely exact)' },
+  { name: 'UNIT_BORDER_TOLERANCE_M', default: '5', description: 'unit suggestion: a case this close to a border between two units\' areas goes to the dispatcher with both candidates (metres)' },
   { name: 'LAW_MAX_BYTES', default: '20971520', description: 'largest law document (PDF, Word, ODT, Markdown, text) an admin may upload (bytes)' },
   { name: 'MAP_TILE_URL', default: '(none)', description: 'a raster tile server for the pages\' maps, as a Leaflet template (`https://tiles.example/{z}/{x}/{y}.png`, in the coordinate system the cases are stored in); unset, maps draw areas and points as vectors only (no internet needed)' },
   { name: 'MAP_TILE_ATTRIBUTION', default: '(none)', description: 'the tile server\'s attribution, shown as text in the map\'s corner' },
@@ -178,7 +183,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webhookUrl: webhookUrl(env.SMS_WEBHOOK_URL),
       webhookSecret: env.SMS_WEBHOOK_SECRET || null,
     },
-    photos: { dir: path.join(dataDir, 'photos'), maxBytes: int(env, 'PHOTO_MAX_BYTES', 15 * 1024 * 1024, 1024, 1024 * 1024 * 1024) },
+    photos: {
+      dir: path.join(dataDir, 'photos'),
+      maxBytes: int(env, 'PHOTO_MAX_BYTES', 15 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      maxDistanceMeters: int(env, 'PHOTO_MAX_DISTANCE_M', 200, 10, 100_000),
+      clockSkewMs: int(env, 'PHOTO_CLOCK_SKEW_MINUTES', 10, 0, 24 * 60) * 60_000,
+    },
+    units: { borderToleranceM: int(env, 'UNIT_BORDER_TOLERANCE_M', 5, 0, 1_000) },
     laws: { dir: path.join(dataDir, 'laws'), maxBytes: int(env, 'LAW_MAX_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024) },
     map: { tileUrl: tileUrl(env.MAP_TILE_URL), attribution: env.MAP_TILE_ATTRIBUTION?.trim() || null },
     seedDemo: bool(env, 'SEED_DEMO', nodeEnv === 'development'),

@@ -58,8 +58,8 @@ export async function createPlatformWorkers(deps: { config: Config; dataSource: 
   };
   const workers = [
     createSmsNotifyWorker({ sms }) as Worker<never>,
-    createPhotoVerifyWorker({ photos, taskClock }) as Worker<never>,
-    createUnitAssignWorker({ units: directory, workload: workloadFrom(dataSource) }) as Worker<never>,
+    createPhotoVerifyWorker({ photos, taskClock, config: { maxDistanceMeters: config.photos.maxDistanceMeters, clockSkewMs: config.photos.clockSkewMs } }) as Worker<never>,
+    createUnitAssignWorker({ units: directory, workload: workloadFrom(dataSource), config: { borderToleranceM: config.units.borderToleranceM } }) as Worker<never>,
   ];
   return {
     sms,
