@@ -171,6 +171,7 @@ describe('browser: the seven steps through the pages', function () {
     expect(await field('unitId')).to.equal(`${labels.unitId.label}: 城东街道执法中队`);
     expect(await field('officer')).to.equal(`${labels.officer.label}: 张伟`);
     expect(await d.locator('.timeline li[data-type="task.completed"][data-element="enforce"] [data-actor]').first().textContent()).to.match(/: 张伟$/);
+    expect(await d.locator('.timeline [data-actor="worker:photo-verify"]').first().textContent()).to.equal('办理人: 系统');
     expect(await d.locator('.bjs-powered-by').count()).to.equal(1); // the bpmn.io watermark stays
     await shot(d, 'web-05-case-view');
     await d.goto('/?view=closed');

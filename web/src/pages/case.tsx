@@ -80,7 +80,7 @@ export function CasePage({ id }: { id: string }) {
             <li key={e.id} data-type={e.type} data-element={e.elementId ?? ''}>
               <time dateTime={e.at}>{formatTime(e.at)}</time>
               <span class="what">{eventKeys[e.type] ? t(eventKeys[e.type]) : e.type}{e.elementId ? ` · ${names.get(e.elementId) ?? e.elementId}` : ''}</span>
-              {e.actor && <span class="muted" data-actor={e.actor}>{t('by')}: {detail.names?.people[e.actor] ?? e.actor}</span>}
+              {e.actor && <span class="muted" data-actor={e.actor}>{t('by')}: {actorName(e.actor, detail.names ?? noNames)}</span>}
               {e.round > 0 && <span class="muted">{t('round')} {e.round}</span>}
               {e.type === 'task.completed' && <FormData data={e.data} labels={labels} names={detail.names ?? noNames} />}
             </li>
@@ -112,6 +112,11 @@ export function CasePage({ id }: { id: string }) {
       )}
     </article>
   );
+}
+
+/** Who acted: a person's name, or 系统 for the platform's own workers (`worker:photo-verify`). */
+function actorName(actor: string, names: CaseNames): string {
+  return actor.startsWith('worker:') ? t('systemActor') : names.people[actor] ?? actor;
 }
 
 interface FieldLabel { label: string; options?: Record<string, string>; names?: 'person' | 'unit' }
