@@ -1,6 +1,6 @@
 /**
- * One row by an exact key in plain SQL, hydrated with the driver's own conversions (booleans,
- * datetimes, transformers): for lookups made on every request (the session behind a token),
+ * Rows in plain SQL, hydrated with the driver's own conversions (booleans, datetimes,
+ * transformers): for reads made on every request (the session behind a token, a search's page),
  * where building the query through the ORM cost more CPU than the indexed read itself.
  */
 import type { DataSource, EntitySchema, ObjectLiteral } from 'typeorm';
@@ -21,8 +21,29 @@ export async function findRowByKey<T extends ObjectLiteral>(ds: DataSource, enti
     cache.set(cacheKey, sql);
   }
   const [raw] = (await ds.query(sql, [value])) as Record<string, unknown>[];
-  if (!raw) return null;
+  return raw ? hydrateRow(ds, entity, raw) : null;
+}
+
+/**
+ * An entity's columns for a plain SELECT, each under its own column name (`c.id AS id`), so
+ * hydrateRow can read the result.
+ */
+export function entityColumns(ds: DataSource, entity: EntitySchema, alias: string): string {
+  let cache = statements.get(ds);
+  if (!cache) statements.set(ds, (cache = new Map()));
+  const cacheKey = `columns:${ds.getMetadata(entity).name}:${alias}`;
+  let columns = cache.get(cacheKey);
+  if (!columns) {
+    const escape = (name: string) => ds.driver.escape(name);
+    columns = ds.getMetadata(entity).columns.map((c) => `${alias}.${escape(c.databaseName)} AS ${escape(c.databaseName)}`).join(', ');
+    cache.set(cacheKey, columns);
+  }
+  return columns;
+}
+
+/** A raw row keyed by column names, as the entity's properties with the driver's own conversions. */
+export function hydrateRow<T extends ObjectLiteral>(ds: DataSource, entity: EntitySchema<T>, raw: Record<string, unknown>): T {
   const row: Record<string, unknown> = {};
-  for (const c of metadata.columns) row[c.propertyName] = ds.driver.prepareHydratedValue(raw[c.databaseName], c);
+  for (const c of ds.getMetadata(entity).columns) row[c.propertyName] = ds.driver.prepareHydratedValue(raw[c.databaseName], c);
   return row as T;
 }

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { analyze, insertBulkCases } from '../support/bulk-cases.js';
 import { taskCountQueries, taskViewQueries } from '../../tasks/queries.js';
-import { caseSearchQuery, gramOnlyCount, indexCase, orderSearch, searchCases, textCountWindow, type CaseSearch } from '../../cases/search.js';
+import { caseSearchQuery, gramOnlyCount, gramOnlyPage, indexCase, orderSearch, searchCases, textCountWindow, type CaseSearch } from '../../cases/search.js';
 import { CaseEntity } from '../../cases/entities.js';
 import { testPrincipal as principal } from '../support/principal.js';
 
@@ -114,13 +114,29 @@ describe('query plans of the task lists and the case search (no full scans)', fu
       const [sql, params] = orderSearch(query, {}, textOrder).limit(20).getQueryAndParameters();
       expect(await sorts(sql, params), `${q}: ${sql}`).to.equal(false);
       expect(await caseLookup(sql, params), `${q}: the page's cases by primary key`).to.be.oneOf(['PRIMARY', 'sqlite_autoindex_case_record_1']);
-      const { sql: countSql, params: countParams } = gramOnlyCount((await caseSearchQuery(db.dataSource, people[0], { q, limit: 20, offset: 0 })).walk, textCountWindow);
+      const { walk } = await caseSearchQuery(db.dataSource, people[0], { q, limit: 20, offset: 0 });
+      const { sql: countSql, params: countParams } = gramOnlyCount(walk, textCountWindow);
       expect(await fullScans(countSql, countParams), `${q} count: ${countSql}`).to.deep.equal([]);
+      // the plain-SQL page of a text search with nothing else to check, both directions
+      for (const order of ['desc', 'asc'] as const) {
+        const { sql: pageSql, params: pageParams } = gramOnlyPage(db.dataSource, walk, { order, limit: 20, offset: 0 });
+        expect(await fullScans(pageSql, pageParams), `${q} page ${order}: ${pageSql}`).to.deep.equal([]);
+        expect(await sorts(pageSql, pageParams), `${q} page ${order} sorts`).to.equal(false);
+        expect(await caseLookup(pageSql, pageParams), `${q} page ${order}: cases by primary key`).to.be.oneOf(['PRIMARY', 'sqlite_autoindex_case_record_1']);
+      }
+      const oldest = await searchCases(db.dataSource, people[0], { q, order: 'asc', limit: 20, offset: 0 });
+      const likeOldest = await db.dataSource.query(
+        `SELECT id FROM case_record WHERE description LIKE ? OR address LIKE ? ORDER BY created_at ASC, id ASC LIMIT 20`, [`%${q}%`, `%${q}%`],
+      ) as { id: string }[];
+      expect(oldest.items.map((c) => c.id), `${q} oldest first`).to.deep.equal(likeOldest.map((r) => r.id));
       const found = await searchCases(db.dataSource, people[0], { q, limit: 20, offset: 0 });
       const like = await db.dataSource.query(
         `SELECT id FROM case_record WHERE description LIKE ? OR address LIKE ? ORDER BY created_at DESC, id DESC LIMIT 20`, [`%${q}%`, `%${q}%`],
       ) as { id: string }[];
       expect(found.items.map((c) => c.id), q).to.deep.equal(like.map((r) => r.id));
+      // the plain-SQL page hydrates the rows exactly as the ORM does
+      const throughOrm = await orderSearch(query, {}, textOrder).limit(20).getMany();
+      expect(found.items, `${q}: rows as the ORM reads them`).to.deep.equal(throughOrm);
       const [{ n }] = await db.dataSource.query('SELECT COUNT(*) AS n FROM case_record WHERE description LIKE ? OR address LIKE ?', [`%${q}%`, `%${q}%`]) as { n: number }[];
       // free text counts 200 past the page's start: "200+" on the first pages, more further on
       expect(found.total, q).to.equal(Math.min(Number(n), textCountWindow));
