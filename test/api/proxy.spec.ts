@@ -3,9 +3,22 @@
  * X-Forwarded-For, and what the client wrote there itself is not believed; without the setting
  * the header is ignored. The address is what the audit log records and sign-in throttling keys on.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import { expect } from 'chai';
+import mysql from 'mysql2/promise';
 import { demoPassword } from '../../api/src/demo.js';
+import { testServerUrl } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+
+let admin: mysql.Connection | null = null;
+async function mysqlAdmin(): Promise<mysql.Connection> {
+  if (!admin) {
+    const base = new URL(testServerUrl() as string);
+    admin = await mysql.createConnection({ host: base.hostname, port: Number(base.port || 3306), user: decodeURIComponent(base.username || 'root'), password: decodeURIComponent(base.password || '') });
+  }
+  return admin;
+}
 
 async function signInFrom(server: TestServer, forwardedFor: string, password = demoPassword, username = 'dispatcher1'): Promise<number> {
   const response = await fetch(`${server.url}/api/auth/login`, {
@@ -29,6 +42,7 @@ describe('API: the client address behind a reverse proxy (TRUST_PROXY)', functio
   after(async () => {
     await direct?.close();
     await proxied?.close();
+    await admin?.end();
   });
 
   it('ignores X-Forwarded-For by default', async () => {
@@ -47,10 +61,18 @@ describe('API: the client address behind a reverse proxy (TRUST_PROXY)', functio
     expect(await signInFrom(proxied, '203.0.113.7'), 'another client behind the same proxy is not').to.equal(200);
   });
 
-  it('refuses a TRUST_PROXY that is not a small number', () => {
-    return startTestServer({ TRUST_PROXY: 'yes' }).then(
-      (server) => server.close().then(() => expect.fail('started')),
-      (error: Error) => expect(error.message).to.match(/TRUST_PROXY must be an integer from 0 to 10/),
+  it('refuses a TRUST_PROXY that is not a small number, and leaves nothing behind', async () => {
+    const folders = () => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('paidan-api-')).sort();
+    const databases = async () => (testServerUrl() ? ((await (await mysqlAdmin()).query('SHOW DATABASES LIKE \'paidan\\_test\\_%\'')) as unknown as [Record<string, string>[]])[0].map((r) => Object.values(r)[0]).sort() : []);
+    const before = { folders: folders(), databases: await databases() };
+    const refused = await startTestServer({ TRUST_PROXY: 'yes' }).then(
+      async (server) => {
+        await server.close();
+        return null;
+      },
+      (error: Error) => error,
     );
+    expect(refused?.message).to.match(/TRUST_PROXY must be an integer from 0 to 10/);
+    expect({ folders: folders(), databases: await databases() }, 'no test database or data folder left').to.deep.equal(before);
   });
 });

@@ -50,11 +50,19 @@ export class ApiClient {
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const db = await createTestDatabaseUrl();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paidan-api-'));
-  const config = loadConfig({
-    NODE_ENV: 'test', DATABASE_URL: db.url, DATA_DIR: dataDir, PORT: '0', SMSC_SIMULATOR_PORT: '0', SEED_DEMO: 'true', ENGINE_POLL_MS: '50',
-    ...env,
-  });
-  const running = await startServer(config);
+  let running: Awaited<ReturnType<typeof startServer>>;
+  try {
+    const config = loadConfig({
+      NODE_ENV: 'test', DATABASE_URL: db.url, DATA_DIR: dataDir, PORT: '0', SMSC_SIMULATOR_PORT: '0', SEED_DEMO: 'true', ENGINE_POLL_MS: '50',
+      ...env,
+    });
+    running = await startServer(config);
+  } catch (error) {
+    // a server that cannot start (a bad setting under test) leaves no database or folder behind
+    await db.cleanup();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const server: TestServer = {
     ...running,
     anonymous: () => new ApiClient(running.url, null),
