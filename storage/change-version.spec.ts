@@ -4,9 +4,8 @@
  * tables, leave it alone). A server that refuses triggers still migrates, with no token.
  */
 import { expect } from 'chai';
-import mysql from 'mysql2/promise';
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, testServerUrl, type TestDatabase } from '../test/support/database.js';
+import { connectToServer, createTestDatabase, testServerUrl, type TestDatabase } from '../test/support/database.js';
 import { insertBulkCases } from '../test/support/bulk-cases.js';
 import { changeVersion } from './change-version.js';
 import { openDatabase } from './data-source.js';
@@ -72,11 +71,10 @@ describe('storage: the change token', function () {
   it('MariaDB: a user who may not create triggers still migrates, and gets no token', async function () {
     const server = testServerUrl();
     if (db.kind !== 'mysql' || !server) this.skip();
-    const base = new URL(server as string);
     const name = `paidan_test_notrig_${randomBytes(3).toString('hex')}`;
     const user = `paidan_nt_${randomBytes(3).toString('hex')}`;
     const password = randomBytes(12).toString('hex');
-    const admin = await mysql.createConnection({ host: base.hostname, port: Number(base.port || 3306), user: decodeURIComponent(base.username || 'root'), password: decodeURIComponent(base.password || '') });
+    const admin = await connectToServer(server as string);
     const warnings: string[] = [];
     const warn = console.warn;
     try {

@@ -14,11 +14,10 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { loadConfig } from '../../api/src/config.js';
 import { startServer } from '../../api/src/server.js';
-import mysql from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../storage/data-source.js';
 import { analyze, deferIndexes, finishBulkGrams, insertBulkCases } from '../../test/support/bulk-cases.js';
-import { createTestDatabaseUrl } from '../../test/support/database.js';
+import { connectToServer, createTestDatabaseUrl } from '../../test/support/database.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
@@ -98,7 +97,7 @@ async function main(): Promise<void> {
   else if (kind === 'mysql' && keptDatabase) {
     if (!/^\w+$/.test(keptDatabase)) throw new Error(`--keep-mysql ${keptDatabase}: use letters, digits and _`);
     const url = new URL(process.env.TEST_DATABASE_URL as string);
-    const admin = await mysql.createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username || 'root'), password: decodeURIComponent(url.password) });
+    const admin = await connectToServer(url.toString());
     const [found] = await admin.query('SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [keptDatabase, 'case_record']) as unknown as [{ n: number }[]];
     reuse = Number(found[0].n) > 0;
     await admin.query(`CREATE DATABASE IF NOT EXISTS \`${keptDatabase}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);

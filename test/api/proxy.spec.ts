@@ -6,17 +6,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { expect } from 'chai';
-import mysql from 'mysql2/promise';
+import type { Connection } from 'mysql2/promise';
 import { demoPassword } from '../../api/src/demo.js';
-import { testServerUrl } from '../support/database.js';
+import { connectToServer, testServerUrl } from '../support/database.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
-let admin: mysql.Connection | null = null;
-async function mysqlAdmin(): Promise<mysql.Connection> {
-  if (!admin) {
-    const base = new URL(testServerUrl() as string);
-    admin = await mysql.createConnection({ host: base.hostname, port: Number(base.port || 3306), user: decodeURIComponent(base.username || 'root'), password: decodeURIComponent(base.password || '') });
-  }
+let admin: Connection | null = null;
+async function mysqlAdmin(): Promise<Connection> {
+  admin ??= await connectToServer(testServerUrl() as string);
   return admin;
 }
 

@@ -23,18 +23,23 @@ export function testServerUrl(): string | undefined {
   return process.env.TEST_DATABASE_URL || undefined;
 }
 
+/** A connection to the MySQL / MariaDB server of a `mysql://` URL (no database), to create and drop databases. */
+export function connectToServer(serverUrl: string): Promise<mysql.Connection> {
+  const base = new URL(serverUrl);
+  return mysql.createConnection({
+    host: base.hostname,
+    port: Number(base.port || 3306),
+    user: decodeURIComponent(base.username || 'root'),
+    password: decodeURIComponent(base.password || ''),
+  });
+}
+
 /** A URL for a new, empty database (not yet created on MySQL: see createTestDatabaseUrl). */
 export async function createTestDatabaseUrl(): Promise<{ url: string; kind: 'sqlite' | 'mysql'; cleanup: () => Promise<void> }> {
   const server = testServerUrl();
   const name = `paidan_test_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   if (server) {
-    const base = new URL(server);
-    const admin = await mysql.createConnection({
-      host: base.hostname,
-      port: Number(base.port || 3306),
-      user: decodeURIComponent(base.username || 'root'),
-      password: decodeURIComponent(base.password || ''),
-    });
+    const admin = await connectToServer(server);
     await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     await admin.end();
     const url = new URL(server);
@@ -43,12 +48,7 @@ export async function createTestDatabaseUrl(): Promise<{ url: string; kind: 'sql
       url: url.toString(),
       kind: 'mysql',
       cleanup: async () => {
-        const conn = await mysql.createConnection({
-          host: base.hostname,
-          port: Number(base.port || 3306),
-          user: decodeURIComponent(base.username || 'root'),
-          password: decodeURIComponent(base.password || ''),
-        });
+        const conn = await connectToServer(server);
         await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
         await conn.end();
       },
