@@ -201,8 +201,12 @@ const caseFilters = ['number', 'status', 'step', 'category', 'unitId', 'areaId',
  * without reading a case row per match.
  */
 export function gramOnlyCount(walk: string[], cap: number): { sql: string; params: (string | number)[] } {
-  const probes = walk.slice(1).map((_g, i) => ` AND ${gramProbe(i + 1, '?', 'g0.created_at', 'g0.case_id')}`).join('');
-  return { sql: `SELECT COUNT(*) AS n FROM (SELECT 1 AS x FROM case_search_gram g0 WHERE g0.gram = ?${probes} LIMIT ?) capped`, params: [...walk, cap + 1] };
+  return { sql: `SELECT COUNT(*) AS n FROM (SELECT 1 AS x FROM case_search_gram g0 WHERE g0.gram = ?${otherGrams(walk)} LIMIT ?) capped`, params: [...walk, cap + 1] };
+}
+
+/** The walked gram's postings (g0) that also hold every other gram: an exact-key probe each. */
+function otherGrams(walk: string[]): string {
+  return walk.slice(1).map((_g, i) => ` AND ${gramProbe(i + 1, '?', 'g0.created_at', 'g0.case_id')}`).join('');
 }
 
 /**
@@ -212,9 +216,8 @@ export function gramOnlyCount(walk: string[], cap: number): { sql: string; param
  */
 export function gramOnlyPage(ds: DataSource, walk: string[], search: Pick<CaseSearch, 'order' | 'limit' | 'offset'>): { sql: string; params: (string | number)[] } {
   const direction = search.order === 'asc' ? 'ASC' : 'DESC';
-  const probes = walk.slice(1).map((_g, i) => ` AND ${gramProbe(i + 1, '?', 'g0.created_at', 'g0.case_id')}`).join('');
   return {
-    sql: `SELECT ${entityColumns(ds, CaseEntity, 'c')} FROM case_search_gram g0 INNER JOIN case_record c ON c.id = g0.case_id WHERE g0.gram = ?${probes} ORDER BY g0.created_at ${direction}, g0.case_id ${direction} LIMIT ? OFFSET ?`,
+    sql: `SELECT ${entityColumns(ds, CaseEntity, 'c')} FROM case_search_gram g0 INNER JOIN case_record c ON c.id = g0.case_id WHERE g0.gram = ?${otherGrams(walk)} ORDER BY g0.created_at ${direction}, g0.case_id ${direction} LIMIT ? OFFSET ?`,
     params: [...walk, search.limit, search.offset],
   };
 }
@@ -222,22 +225,20 @@ export function gramOnlyPage(ds: DataSource, walk: string[], search: Pick<CaseSe
 export async function searchCases(ds: DataSource, principal: Principal, search: CaseSearch): Promise<{ items: CaseRow[]; total: number; totalCapped: boolean }> {
   const { query, textOrder, walk } = await caseSearchQuery(ds, principal, search);
   const cap = searchCountCap(search);
+  // text with nothing else to check: counted, and read newest or oldest first, on the grams alone
+  const gramsAlone = textOrder && seesAllCases(principal) && caseFilters.every((f) => !search[f]);
   let count: { sql: string; params: unknown[] };
-  let page: () => Promise<CaseRow[]>;
-  if (textOrder && seesAllCases(principal) && caseFilters.every((f) => !search[f])) {
-    count = gramOnlyCount(walk, cap);
-    if ((search.sort ?? 'createdAt') === 'createdAt') {
-      const { sql, params } = gramOnlyPage(ds, walk, search);
-      page = async () => ((await ds.query(sql, params)) as Record<string, unknown>[]).map((raw) => hydrateRow(ds, CaseEntity, raw));
-    } else page = () => orderSearch(query, search, textOrder).limit(search.limit).offset(search.offset).getMany();
-  } else {
+  if (gramsAlone) count = gramOnlyCount(walk, cap);
+  else {
     const [sql, parameters] = query.clone().select('c.id').getQueryAndParameters();
     count = { sql: `SELECT COUNT(*) AS n FROM (${sql} LIMIT ${cap + 1}) capped`, params: parameters };
-    page = () => orderSearch(query, search, textOrder).limit(search.limit).offset(search.offset).getMany();
   }
+  const plain = gramsAlone && (search.sort ?? 'createdAt') === 'createdAt' ? gramOnlyPage(ds, walk, search) : null;
   const [counted, items] = await Promise.all([
     ds.query(count.sql, count.params) as Promise<{ n: number | string }[]>,
-    page(),
+    plain
+      ? (ds.query(plain.sql, plain.params) as Promise<Record<string, unknown>[]>).then((rows) => rows.map((raw) => hydrateRow(ds, CaseEntity, raw)))
+      : orderSearch(query, search, textOrder).limit(search.limit).offset(search.offset).getMany(),
   ]);
   const total = Number(counted[0]?.n ?? 0);
   return { items, total: Math.min(total, cap), totalCapped: total > cap };

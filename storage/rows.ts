@@ -5,21 +5,15 @@
  */
 import type { DataSource, EntitySchema, ObjectLiteral } from 'typeorm';
 
-const statements = new WeakMap<DataSource, Map<string, string>>();
+/** Column lists by DataSource and entity (built once; they are the same text every time). */
+const columnLists = new WeakMap<DataSource, Map<string, string>>();
 
 export async function findRowByKey<T extends ObjectLiteral>(ds: DataSource, entity: EntitySchema<T>, property: keyof T & string, value: string): Promise<T | null> {
   const metadata = ds.getMetadata(entity);
   const column = metadata.findColumnWithPropertyName(property);
   if (!column) throw new Error(`${metadata.name} has no column ${property}`);
-  let cache = statements.get(ds);
-  if (!cache) statements.set(ds, (cache = new Map()));
-  const cacheKey = `${metadata.name}.${property}`;
-  let sql = cache.get(cacheKey);
-  if (!sql) {
-    const escape = (name: string) => ds.driver.escape(name);
-    sql = `SELECT ${metadata.columns.map((c) => escape(c.databaseName)).join(', ')} FROM ${escape(metadata.tableName)} WHERE ${escape(column.databaseName)} = ? LIMIT 1`;
-    cache.set(cacheKey, sql);
-  }
+  const escape = (name: string) => ds.driver.escape(name);
+  const sql = `SELECT ${entityColumns(ds, entity as EntitySchema, 't')} FROM ${escape(metadata.tableName)} t WHERE t.${escape(column.databaseName)} = ? LIMIT 1`;
   const [raw] = (await ds.query(sql, [value])) as Record<string, unknown>[];
   return raw ? hydrateRow(ds, entity, raw) : null;
 }
@@ -29,9 +23,9 @@ export async function findRowByKey<T extends ObjectLiteral>(ds: DataSource, enti
  * hydrateRow can read the result.
  */
 export function entityColumns(ds: DataSource, entity: EntitySchema, alias: string): string {
-  let cache = statements.get(ds);
-  if (!cache) statements.set(ds, (cache = new Map()));
-  const cacheKey = `columns:${ds.getMetadata(entity).name}:${alias}`;
+  let cache = columnLists.get(ds);
+  if (!cache) columnLists.set(ds, (cache = new Map()));
+  const cacheKey = `${ds.getMetadata(entity).name}:${alias}`;
   let columns = cache.get(cacheKey);
   if (!columns) {
     const escape = (name: string) => ds.driver.escape(name);
