@@ -13,7 +13,7 @@ export interface Config {
   trustProxy: number;
   dataDir: string;
   databaseUrl: string;
-  engine: { kind: 'embedded' | 'zeebe'; cacheSize: number; pollIntervalMs: number; jobConcurrency: number };
+  engine: { kind: 'embedded' | 'zeebe'; cacheSize: number; cacheHeapBytes: number; pollIntervalMs: number; jobConcurrency: number };
   sms: { url: string | null; sourceAddr: string; simulatorPort: number; startSimulator: boolean; webhookUrl: string | null; webhookSecret: string | null };
   photos: { dir: string; maxBytes: number; maxDistanceMeters: number; clockSkewMs: number };
   /** Unit suggestion: a point this close to a border between units goes to the dispatcher. */
@@ -56,7 +56,8 @@ export const configVariables: ConfigVariable[] = [
   { name: 'DATA_DIR', default: 'data', description: 'folder for the SQLite file, photos and documents' },
   { name: 'DATABASE_URL', default: 'sqlite:<DATA_DIR>/paidan.sqlite', description: '`sqlite:<file>` or `mysql://user:pass@host:port/db` (MySQL 8 / MariaDB)' },
   { name: 'ENGINE', default: 'embedded', description: '`embedded` (bpmn-engine in-process) or `zeebe` (Camunda 8 through @camunda8/sdk)' },
-  { name: 'ENGINE_CACHE_SIZE', default: '10000', description: 'running instances the embedded engine keeps in memory' },
+  { name: 'ENGINE_CACHE_SIZE', default: '32', description: 'process instances the embedded engine keeps in memory between actions (~2 MiB each; the rest live in the database only)' },
+  { name: 'ENGINE_CACHE_HEAP_MB', default: '256', description: 'used heap (MiB) past which the embedded engine drops every idle instance from memory, whatever ENGINE_CACHE_SIZE says' },
   { name: 'ENGINE_POLL_MS', default: '500', description: 'how often due timers and job retries are looked for' },
   { name: 'ENGINE_JOB_CONCURRENCY', default: '4', description: 'jobs the embedded engine runs at once' },
   { name: 'SMPP_URL', default: '(bundled simulator)', description: '`smpp://system_id:password@host:port` of the operator SMSC; unset in development starts the bundled SMSC simulator' },
@@ -171,7 +172,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     engine: {
       kind: engineKind,
-      cacheSize: int(env, 'ENGINE_CACHE_SIZE', 10_000, 1, 10_000_000),
+      cacheSize: int(env, 'ENGINE_CACHE_SIZE', 32, 1, 4096),
+      cacheHeapBytes: int(env, 'ENGINE_CACHE_HEAP_MB', 256, 32, 65_536) * 1024 * 1024,
       pollIntervalMs: int(env, 'ENGINE_POLL_MS', 500, 10, 60_000),
       jobConcurrency: int(env, 'ENGINE_JOB_CONCURRENCY', 4, 1, 256),
     },

@@ -68,7 +68,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const dataSource = await openDatabase({ url: config.databaseUrl });
   const hooks = chainHooks(createCaseRecordHooks(), options.hooks ?? {});
   const engine = new EmbeddedEngine({
-    dataSource, hooks, cacheSize: config.engine.cacheSize, pollIntervalMs: config.engine.pollIntervalMs, jobConcurrency: config.engine.jobConcurrency,
+    dataSource, hooks, cacheSize: config.engine.cacheSize, cacheHeapBytes: config.engine.cacheHeapBytes, pollIntervalMs: config.engine.pollIntervalMs, jobConcurrency: config.engine.jobConcurrency,
   });
   const services = await createPlatformWorkers({ config, dataSource });
   // the archive freezes each photo's hashes with the case

@@ -258,6 +258,56 @@ describe('embedded engine adapter', function () {
     expect(prepared).to.have.length(30);
   });
 
+  it('raises an incident for a saved state that cannot be recovered, and keeps the other cases going', async () => {
+    const broken = await startReview('T-9');
+    const healthy = await engine.startInstance({ bpmnProcessId: 'review', variables: { ticket: 'T-10', reviewer: 'li', team: 'east', reminderAfter: 'PT1H' } });
+    await engine.idle();
+    const saved = (await db.dataSource.getRepository(InstanceEntity).findOneOrFail({ where: { key: broken.key } })).engineState as string;
+    await engine.stop(); // nothing in memory any more
+    await db.dataSource.getRepository(InstanceEntity).update({ key: broken.key }, { engineState: saved.slice(0, 200) });
+    engine = await newEngine();
+
+    const [task] = await engine.listUserTasks({ processInstanceKey: broken.key, state: 'created' });
+    await expectDomainError(engine.completeUserTask(task.key, { decision: 'yes' }), 'instance.unrecoverable', /cannot be recovered/);
+    await expectDomainError(engine.completeUserTask(task.key, { decision: 'yes' }), 'instance.unrecoverable');
+    const incidents = await engine.listIncidents({ state: 'active' });
+    expect(incidents).to.have.length(1); // one per instance, however often it is tried
+    expect(incidents[0]).to.include({ processInstanceKey: broken.key, jobKey: '', jobType: 'engine' });
+    expect(incidents[0].message).to.match(/saved state .* cannot be recovered/);
+    expect((await engine.getUserTask(task.key)).state).to.equal('created');
+
+    // the other case moves on as if nothing happened
+    const [other] = await engine.listUserTasks({ processInstanceKey: healthy.key, state: 'created' });
+    await engine.completeUserTask(other.key, { decision: 'yes' });
+    expect((await engine.getInstance(healthy.key)).state).to.equal('completed');
+
+    // retrying while still broken keeps the incident open; once repaired, the case goes on
+    await expectDomainError(engine.retryIncident(incidents[0].key), 'instance.unrecoverable');
+    expect(await engine.listIncidents({ state: 'active' })).to.have.length(1);
+    await db.dataSource.getRepository(InstanceEntity).update({ key: broken.key }, { engineState: saved });
+    await engine.retryIncident(incidents[0].key);
+    expect(await engine.listIncidents({ state: 'active' })).to.have.length(0);
+    await engine.completeUserTask(task.key, { decision: 'yes' });
+    expect((await engine.getInstance(broken.key)).state).to.equal('completed');
+  });
+
+  it('raises an incident per instance when its deployed definition no longer parses, and the server keeps running', async () => {
+    const a = await startReview('T-11', { reminderAfter: 'PT0.2S' });
+    const row = await db.dataSource.getRepository(InstanceEntity).findOneOrFail({ where: { key: a.key } });
+    await engine.stop();
+    await db.dataSource.query('UPDATE engine_definition SET xml = ? WHERE `key` = ?', ['<bpmn:definitions broken', row.definitionKey]);
+    engine = await newEngine();
+    // the reminder falls due: the scheduler tries the instance, raises the incident once, and goes on
+    await (async () => {
+      for (let i = 0; i < 200 && (await engine.listIncidents({ state: 'active' })).length === 0; i += 1) await new Promise((r) => setTimeout(r, 20));
+    })();
+    const incidents = await engine.listIncidents({ state: 'active' });
+    expect(incidents).to.have.length(1);
+    expect(incidents[0].message).to.match(/cannot be recovered.*not a BPMN 2.0 XML/);
+    await engine.idle();
+    expect(await engine.listIncidents({ state: 'active' })).to.have.length(1);
+  });
+
   it('keeps the instance row, tasks and jobs consistent in the database', async () => {
     const instance = await startReview('T-8');
     const row = await db.dataSource.getRepository(InstanceEntity).findOneOrFail({ where: { key: instance.key } });

@@ -1,16 +1,27 @@
 /**
- * One running process instance inside bpmn-engine, kept in memory between actions. It knows
+ * One process instance inside bpmn-engine, rebuilt for an action (instance-store.ts). It knows
  * how to start fresh or recover from a saved state, exposes the process variables and the
  * activities currently waiting, signals them, and snapshots the state for the database.
- * Timers do not run on setTimeout here: the adapter's scheduler fires them from the database.
+ * Timers do not run on setTimeout here: the engine's scheduler fires them from the database,
+ * so nothing outside holds a reference to a runtime: dropping it is all eviction takes (calling
+ * bpmn-engine's `stop()` would cost a quarter of a rebuild, publishing stop messages to nobody).
  */
 import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { Engine } from 'bpmn-engine';
 import * as elements from 'bpmn-elements';
 import { elementBehaviours, zeebeSchema } from './diagram.js';
 import { feelExpressions, type Vars } from './feel.js';
 
 const silentLogger = () => ({ debug() {}, error() {}, warn() {} });
+/** bpmn-engine's version, as its own getState() records it (its package.json is not exported). */
+const engineVersion = (JSON.parse(fs.readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve('bpmn-engine')), '..', 'package.json'), 'utf8')) as { version: string }).version;
+
+interface DefinitionLike {
+  getState(): unknown;
+}
 
 export interface Waiting {
   elementId: string;
@@ -47,7 +58,6 @@ export class InstanceRuntime {
     readonly key: string,
     readonly definitionKey: string,
     private readonly sourceContext: unknown,
-    public revision: number,
   ) {
     this.timers = new elements.Timers({
       setTimeout: (callback: () => void, _delay: number, arg?: { executionId?: string }) => {
@@ -131,31 +141,42 @@ export class InstanceRuntime {
     this.engine.execution.signal({ id: elementId, ...(executionId && { executionId }), ...message });
   }
 
-  /** Fires a due timer: the stored callback when this runtime armed it, else the caller reloads. */
-  fireTimer(activityExecutionId: string): boolean {
+  /** Whether this runtime armed the timer of the waiting activity (bpmn-elements registered its callback). */
+  armed(activityExecutionId: string): boolean {
+    return this.timerCallback(activityExecutionId) !== undefined;
+  }
+
+  /** Fires a timer this runtime armed (see `armed`). */
+  fireTimer(activityExecutionId: string): void {
     this.errors = [];
-    for (const [id, callback] of this.timerCallbacks) {
-      if (id === activityExecutionId || id.startsWith(`${activityExecutionId}_`)) {
-        this.timerCallbacks.delete(id);
-        callback();
-        return true;
-      }
-    }
-    return false;
+    const id = this.timerCallback(activityExecutionId);
+    if (id === undefined) throw new Error(`no timer armed for ${activityExecutionId}`);
+    const callback = this.timerCallbacks.get(id) as () => void;
+    this.timerCallbacks.delete(id);
+    callback();
   }
 
-  /** The state to commit, without the diagram source (the deployment holds it once). */
+  private timerCallback(activityExecutionId: string): string | undefined {
+    for (const id of this.timerCallbacks.keys()) {
+      if (id === activityExecutionId || id.startsWith(`${activityExecutionId}_`)) return id;
+    }
+    return undefined;
+  }
+
+  /**
+   * The state to commit, without the diagram source (the deployment holds it once). Built as
+   * bpmn-engine's own `getState()` does, minus `source: serialize()`: that re-serializes the
+   * whole parsed diagram on every commit (a quarter of a commit's CPU) only to be thrown away.
+   */
   snapshot(): string {
-    const state = this.engine.execution.getState() as unknown as { definitions: { source?: unknown }[] };
-    for (const definition of state.definitions) delete definition.source;
-    return JSON.stringify(state);
-  }
-
-  stop(): void {
-    try {
-      this.engine.stop();
-    } catch {
-      // already stopped
-    }
+    const execution = this.engine.execution as unknown as { definitions: DefinitionLike[]; state: string; stopped: boolean };
+    return JSON.stringify({
+      name: this.engine.name,
+      state: execution.state,
+      stopped: execution.stopped,
+      engineVersion,
+      environment: this.engine.environment.getState(),
+      definitions: execution.definitions.map((definition) => definition.getState()),
+    });
   }
 }

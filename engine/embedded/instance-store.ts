@@ -1,0 +1,327 @@
+/**
+ * The embedded engine's durability protocol, in one place. An instance lives in the database;
+ * for an action it is rebuilt in memory (or found among the few recently used, see
+ * instance-cache.ts), signalled, and committed:
+ *
+ *   1. `withLock(key)`  — one action per instance at a time (jobs, timers, messages, people);
+ *   2. `load(key)`      — the live runtime: cached, or recovered from its saved bpmn-engine state
+ *                         with its open wait states read back from their tables;
+ *   3. `advance(...)`   — signal the runtime; if the diagram refuses (no gateway condition
+ *                         matches, a FEEL error), drop the runtime and report: the database
+ *                         still holds the last committed state, so the case stays where it was;
+ *   4. `commit(...)`    — one transaction: the instance row (optimistic revision check), the
+ *                         step's own work (close the wait it answered, call the hooks), and the
+ *                         reconciliation of wait states against what the runtime now waits for —
+ *                         new user tasks, jobs, timers, subscriptions created; vanished ones
+ *                         canceled or fired. Wait states are keyed by (instance, execution id),
+ *                         so a recovered instance never creates one twice.
+ *
+ * If a commit fails, the runtime is dropped too: memory never runs ahead of the database.
+ * A saved state that cannot be recovered raises an incident for that instance alone.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { DomainError } from '../../errors/index.js';
+import type { EngineHooks, ProcessInstance, Variables } from '../port.js';
+import type { DefinitionStore, LoadedDefinition } from './definitions.js';
+import type { UserTaskElement } from './diagram.js';
+import {
+  IncidentEntity, InstanceEntity, JobEntity, SubscriptionEntity, TimerEntity, UserTaskEntity, type InstanceRow, type UserTaskRow,
+} from './entities.js';
+import { evaluateExpression, evaluateList } from './feel.js';
+import { InstanceCache } from './instance-cache.js';
+import { insertIncident, recoveryIncidentType } from './incidents.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { InstanceRuntime } from './runtime.js';
+import { toTask } from './rows.js';
+
+interface OpenWait {
+  kind: 'userTask' | 'job' | 'timer' | 'message';
+  key: string;
+  elementId: string;
+  dueAt?: Date;
+}
+
+/** An instance rebuilt in memory, with what the database says it waits for. */
+export interface LiveInstance {
+  key: string;
+  rt: InstanceRuntime;
+  def: LoadedDefinition;
+  /** Open wait states by execution id, as last committed. */
+  open: Map<string, OpenWait>;
+  revision: number;
+  businessKey: string | null;
+  startedAt: Date;
+  /** Not yet in the database (a new instance's first commit inserts it). */
+  fresh: boolean;
+}
+
+export interface Step {
+  /** Work done first in the transaction (close the answered wait, call hooks). */
+  before?: (tx: EntityManager, variables: Variables) => Promise<void>;
+  /** Execution id of the wait `before` closed. */
+  closed?: string;
+}
+
+export type Advance = { ok: true } | { ok: false; reason: string };
+
+export interface InstanceStoreOptions {
+  dataSource: DataSource;
+  definitions: DefinitionStore;
+  hooks: EngineHooks;
+  cache: { maxEntries: number; maxHeapBytes: number };
+  /** Called with the keys of jobs a commit created (the job executor runs them). */
+  onJobsCreated: (jobKeys: string[]) => void;
+}
+
+export class InstanceStore {
+  private readonly ds: DataSource;
+  private readonly hooks: EngineHooks;
+  private readonly locks = new KeyedMutex();
+  readonly cache: InstanceCache<LiveInstance>;
+  /** Instances whose recovery failed, by key, with the incident raised (cleared by a retry). */
+  private readonly unrecoverable = new Map<string, string>();
+  /** Recoveries from the database since start (the benchmarks report hits and misses). */
+  recoveries = 0;
+
+  constructor(private readonly options: InstanceStoreOptions) {
+    this.ds = options.dataSource;
+    this.hooks = options.hooks;
+    this.cache = new InstanceCache(options.cache);
+  }
+
+  withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(key, fn);
+  }
+
+  /** A new instance, started in memory: its first `commit` inserts the row. */
+  async begin(def: LoadedDefinition, variables: Variables, businessKey: string | null): Promise<LiveInstance> {
+    const key = randomUUID();
+    const rt = new InstanceRuntime(key, def.row.key, def.sourceContext);
+    await rt.start(variables);
+    if (rt.failed) throw new DomainError('process.start_failed', rt.errors.join('; '));
+    return { key, rt, def, open: new Map(), revision: 0, businessKey, startedAt: new Date(), fresh: true };
+  }
+
+  /** The live instance (call under `withLock`): cached, or recovered from the database. */
+  async load(key: string): Promise<LiveInstance> {
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const row = await this.ds.getRepository(InstanceEntity).findOne({ where: { key } });
+    if (!row) throw new DomainError('instance.not_found', `no process instance ${key}`);
+    if (row.state !== 'active' || !row.engineState) throw new DomainError('instance.not_found', `process instance ${key} is ${row.state}`);
+    const held = this.unrecoverable.get(key);
+    if (held) throw unrecoverableError(key, `incident ${held} is open`);
+    let live: LiveInstance;
+    try {
+      live = await this.recover(row);
+    } catch (error) {
+      const reason = error instanceof DomainError ? (error.detail ?? error.message) : (error as Error).message;
+      await this.raiseRecoveryIncident(row, reason);
+      throw unrecoverableError(key, reason, error);
+    }
+    this.recoveries += 1;
+    this.cache.set(key, live);
+    // Resuming may have fired timers that fell due while nobody held the instance: commit that.
+    const waitingNow = new Set(live.rt.waiting().map((w) => w.executionId));
+    const moved = live.rt.completed || [...live.open.keys()].some((id) => !waitingNow.has(id)) || [...waitingNow].some((id) => !live.open.has(id));
+    if (moved) await this.commit(live, {});
+    return live;
+  }
+
+  private async recover(row: InstanceRow): Promise<LiveInstance> {
+    const def = await this.options.definitions.get(row.definitionKey);
+    const saved = JSON.parse(row.engineState as string) as unknown;
+    const key = row.key;
+    const open = new Map<string, OpenWait>();
+    const select = { key: true, executionId: true, elementId: true } as const;
+    const [tasks, jobs, timers, subscriptions] = await Promise.all([
+      this.ds.getRepository(UserTaskEntity).find({ where: { instanceKey: key, state: 'created' }, select }),
+      // failed jobs (incidents) still hold their activity: keep them open so they are not canceled
+      this.ds.getRepository(JobEntity).find({ where: [{ instanceKey: key, state: 'activatable' }, { instanceKey: key, state: 'failed' }], select }),
+      this.ds.getRepository(TimerEntity).find({ where: { instanceKey: key, state: 'active' }, select: { ...select, dueAt: true } }),
+      this.ds.getRepository(SubscriptionEntity).find({ where: { instanceKey: key, state: 'active' }, select }),
+    ]);
+    for (const t of tasks) open.set(t.executionId, { kind: 'userTask', key: t.key, elementId: t.elementId });
+    for (const j of jobs) open.set(j.executionId, { kind: 'job', key: j.key, elementId: j.elementId });
+    for (const t of timers) open.set(t.executionId, { kind: 'timer', key: t.key, elementId: t.elementId, dueAt: t.dueAt });
+    for (const s of subscriptions) open.set(s.executionId, { kind: 'message', key: s.key, elementId: s.elementId });
+    const rt = new InstanceRuntime(key, def.row.key, def.sourceContext);
+    await rt.recover(saved);
+    if (rt.failed) throw new Error(`bpmn-engine cannot resume the saved state: ${rt.errors.join('; ')}`);
+    return { key, rt, def, open, revision: row.revision, businessKey: row.businessKey, startedAt: row.startedAt, fresh: false };
+  }
+
+  private async raiseRecoveryIncident(row: InstanceRow, reason: string): Promise<void> {
+    await this.ds.transaction(async (tx) => {
+      const open = await tx.getRepository(IncidentEntity).findOne({ where: { instanceKey: row.key, state: 'active', jobKey: '' }, select: { key: true } });
+      const incident = open ?? await insertIncident(tx, this.hooks, {
+        instanceKey: row.key, elementId: '', jobKey: '', jobType: recoveryIncidentType,
+        message: `the saved state of process instance ${row.key} (${row.bpmnProcessId} v${row.version}) cannot be recovered: ${reason}`,
+      });
+      this.unrecoverable.set(row.key, incident.key);
+    });
+  }
+
+  /** Forgets a failed recovery so the next `load` tries again (an admin retried the incident). */
+  allowRecovery(key: string): void {
+    this.unrecoverable.delete(key);
+  }
+
+  /** Drops the in-memory runtime; the database holds the instance. */
+  drop(key: string): void {
+    this.cache.delete(key);
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+
+  /**
+   * The one signal-then-commit sequence: applies `signal` to the runtime; when the diagram
+   * refuses it, drops the runtime (the case stays at its last committed state) and says why;
+   * otherwise commits the step.
+   */
+  async advance(live: LiveInstance, signal: (rt: InstanceRuntime) => void, step: Step): Promise<Advance> {
+    signal(live.rt);
+    if (live.rt.failed) {
+      this.drop(live.key);
+      return { ok: false, reason: live.rt.errors.join('; ') };
+    }
+    await this.commit(live, step);
+    return { ok: true };
+  }
+
+  /** Commits the runtime's current state and the step in one transaction (see the header). */
+  async commit(live: LiveInstance, step: Step): Promise<void> {
+    const { rt, def } = live;
+    const engineState = rt.snapshot();
+    const variables = rt.variables;
+    const completed = rt.completed;
+    const waiting = rt.waiting();
+    const now = new Date();
+    const newJobs: string[] = [];
+    const open = new Map(live.open);
+    try {
+      await this.ds.transaction(async (tx) => {
+        const state = completed ? 'completed' : 'active';
+        const ended = completed ? { endedAt: now, endElementId: rt.endElementId } : {};
+        if (live.fresh) {
+          await tx.getRepository(InstanceEntity).insert({
+            key: live.key, definitionKey: def.row.key, bpmnProcessId: def.row.bpmnProcessId, version: def.row.version, state,
+            businessKey: live.businessKey, engineState, variables: variables as never, revision: 1, startedAt: live.startedAt,
+            endedAt: null, endElementId: null, ...ended,
+          });
+        } else {
+          const result = await tx.getRepository(InstanceEntity).update({ key: live.key, revision: live.revision }, { engineState, variables: variables as never, revision: live.revision + 1, state, ...ended });
+          if (result.affected !== 1) throw new DomainError('conflict', `process instance ${live.key} was changed by another writer`);
+        }
+        await step.before?.(tx, variables);
+        if (step.closed) open.delete(step.closed);
+        await this.reconcile(live, tx, open, waiting, variables, newJobs);
+        if (completed) await this.hooks.instanceEnded?.(this.endedInstance(live, now), variables, tx);
+      });
+    } catch (error) {
+      this.drop(live.key);
+      throw error;
+    }
+    live.revision += 1;
+    live.fresh = false;
+    live.open = open;
+    if (completed) this.drop(live.key);
+    else this.cache.set(live.key, live);
+    if (newJobs.length) this.options.onJobsCreated(newJobs);
+  }
+
+  endedInstance(live: LiveInstance, endedAt: Date): ProcessInstance {
+    const { def } = live;
+    return {
+      key: live.key, bpmnProcessId: def.row.bpmnProcessId, version: def.row.version, definitionKey: def.row.key, state: 'completed',
+      businessKey: live.businessKey, startedAt: live.startedAt, endedAt, endElementId: live.rt.endElementId,
+    };
+  }
+
+  private async reconcile(
+    live: LiveInstance, tx: EntityManager, open: Map<string, OpenWait>,
+    waiting: ReturnType<InstanceRuntime['waiting']>, variables: Variables, newJobs: string[],
+  ): Promise<void> {
+    const { rt, def } = live;
+    const now = new Date();
+    const waitingIds = new Set(waiting.map((w) => w.executionId));
+    for (const [executionId, wait] of open) {
+      if (waitingIds.has(executionId)) continue;
+      open.delete(executionId);
+      switch (wait.kind) {
+        case 'userTask': {
+          await tx.getRepository(UserTaskEntity).update({ key: wait.key, state: 'created' }, { state: 'canceled', completedAt: now });
+          const row = await tx.getRepository(UserTaskEntity).findOne({ where: { key: wait.key } });
+          if (row) await this.hooks.userTaskCanceled?.({ task: toTask(row), variables }, tx);
+          break;
+        }
+        case 'job':
+          await tx.getRepository(JobEntity).update({ key: wait.key }, { state: 'canceled' });
+          break;
+        case 'timer':
+          await tx.getRepository(TimerEntity).update({ key: wait.key }, { state: wait.dueAt && wait.dueAt <= now ? 'fired' : 'canceled' });
+          break;
+        case 'message':
+          await tx.getRepository(SubscriptionEntity).update({ key: wait.key }, { state: 'canceled' });
+          break;
+      }
+    }
+    for (const w of waiting) {
+      if (open.has(w.executionId)) continue;
+      const element = def.model.waits.get(w.elementId);
+      if (!element) continue;
+      const key = randomUUID();
+      const base = { key, instanceKey: live.key, executionId: w.executionId, elementId: w.elementId };
+      switch (element.kind) {
+        case 'userTask': {
+          const task = newUserTask(base, element, def, variables, now);
+          await tx.getRepository(UserTaskEntity).insert(task);
+          await this.hooks.userTaskCreated?.({ task: toTask(task), variables }, tx);
+          open.set(w.executionId, { kind: 'userTask', key, elementId: w.elementId });
+          break;
+        }
+        case 'job': {
+          await tx.getRepository(JobEntity).insert({
+            ...base, type: element.type, state: 'activatable', retries: element.retries, attempts: 0, headers: element.headers, dueAt: now,
+            errorMessage: null, bpmnProcessId: def.row.bpmnProcessId, processVersion: def.row.version, createdAt: now, completedAt: null,
+          });
+          newJobs.push(key);
+          open.set(w.executionId, { kind: 'job', key, elementId: w.elementId });
+          break;
+        }
+        case 'timer': {
+          const dueAt = rt.timerDue.get(w.executionId) ?? now;
+          await tx.getRepository(TimerEntity).insert({ ...base, dueAt, state: 'active' });
+          open.set(w.executionId, { kind: 'timer', key, elementId: w.elementId, dueAt });
+          break;
+        }
+        case 'message': {
+          const correlationKey = String(evaluateExpression(element.correlationKey, variables) ?? '');
+          await tx.getRepository(SubscriptionEntity).insert({ ...base, messageName: element.messageName, correlationKey, state: 'active' });
+          open.set(w.executionId, { kind: 'message', key, elementId: w.elementId });
+          break;
+        }
+      }
+    }
+  }
+}
+
+function unrecoverableError(key: string, reason: string, cause?: unknown): DomainError {
+  return new DomainError('instance.unrecoverable', `process instance ${key} cannot be recovered (${reason}); an incident is open for an administrator`, { cause });
+}
+
+function newUserTask(
+  base: { key: string; instanceKey: string; executionId: string; elementId: string },
+  element: UserTaskElement, def: LoadedDefinition, variables: Variables, now: Date,
+): UserTaskRow {
+  const assignee = element.assignee ? evaluateExpression(element.assignee, variables) : null;
+  return {
+    ...base, name: element.name, formId: element.formId,
+    assignee: assignee === null || assignee === undefined || assignee === '' ? null : String(assignee),
+    candidateGroups: evaluateList(element.candidateGroups, variables), candidateUsers: evaluateList(element.candidateUsers, variables),
+    state: 'created', bpmnProcessId: def.row.bpmnProcessId, processVersion: def.row.version, createdAt: now, completedAt: null,
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * User-task commands of the embedded engine. Reading, claiming and giving back touch only the
+ * task rows (no instance is rebuilt for them); completing rebuilds the instance, signals the
+ * task's activity and commits through the instance store.
+ */
+import type { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
+import { DomainError } from '../../errors/index.js';
+import type { Actor, CompleteOptions, EngineHooks, UserTask, UserTaskFilter, Variables } from '../port.js';
+import type { UserTaskElement } from './diagram.js';
+import { UserTaskEntity, type UserTaskRow } from './entities.js';
+import type { InstanceStore } from './instance-store.js';
+import { applyMappings, plainVariables, toTask } from './rows.js';
+
+export class UserTaskCommands {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly store: InstanceStore,
+    private readonly hooks: EngineHooks,
+  ) {}
+
+  async list(filter: UserTaskFilter = {}): Promise<UserTask[]> {
+    const where: FindOptionsWhere<UserTaskRow> = {};
+    if (filter.state) where.state = filter.state;
+    if (filter.processInstanceKey) where.instanceKey = filter.processInstanceKey;
+    if (filter.elementId) where.elementId = filter.elementId;
+    if (filter.assignee) where.assignee = filter.assignee;
+    const rows = await this.ds.getRepository(UserTaskEntity).find({ where, order: { createdAt: 'ASC' } });
+    return rows.map(toTask);
+  }
+
+  async get(key: string): Promise<UserTask> {
+    return toTask(await this.row(key));
+  }
+
+  private async row(key: string, tx: EntityManager = this.ds.manager): Promise<UserTaskRow> {
+    if (typeof key !== 'string' || key.length > 64) throw new DomainError('task.not_found', 'no such task', { field: 'taskKey' });
+    const row = await tx.getRepository(UserTaskEntity).findOne({ where: { key } });
+    if (!row) throw new DomainError('task.not_found', `no user task ${key}`, { field: 'taskKey' });
+    return row;
+  }
+
+  async claim(key: string, assignee: string, options: { actor?: Actor } = {}): Promise<UserTask> {
+    if (typeof assignee !== 'string' || !assignee.trim() || assignee.length > 128) throw new DomainError('request.invalid', 'assignee must be a non-empty string', { field: 'assignee' });
+    return this.ds.transaction(async (tx) => {
+      const row = await this.row(key, tx);
+      if (row.state !== 'created') throw new DomainError('task.already_completed', `task ${key} is ${row.state}`);
+      if (row.assignee && row.assignee !== assignee) throw new DomainError('task.already_claimed', `task ${key} is claimed by ${row.assignee}`, { assignee: row.assignee });
+      if (row.assignee === assignee) return toTask(row);
+      const result = await tx.createQueryBuilder().update(UserTaskEntity).set({ assignee })
+        .where('key = :key AND state = :state AND assignee IS NULL', { key, state: 'created' }).execute();
+      if (result.affected !== 1) throw new DomainError('task.already_claimed', `task ${key} was claimed concurrently`);
+      const task = { ...toTask(row), assignee };
+      await this.hooks.userTaskAssigned?.({ task, variables: {}, actor: options.actor ?? { username: assignee }, previousAssignee: null }, tx);
+      return task;
+    });
+  }
+
+  async unclaim(key: string, options: { actor?: Actor } = {}): Promise<UserTask> {
+    return this.ds.transaction(async (tx) => {
+      const row = await this.row(key, tx);
+      if (row.state !== 'created') throw new DomainError('task.already_completed', `task ${key} is ${row.state}`);
+      if (!row.assignee) return toTask(row);
+      await tx.getRepository(UserTaskEntity).update({ key, state: 'created' }, { assignee: null });
+      const task = { ...toTask(row), assignee: null };
+      await this.hooks.userTaskAssigned?.({ task, variables: {}, actor: options.actor ?? null, previousAssignee: row.assignee }, tx);
+      return task;
+    });
+  }
+
+  async complete(key: string, submitted: Variables, options: CompleteOptions = {}): Promise<UserTask> {
+    const variables = plainVariables(submitted, 'task variables');
+    const first = await this.row(key);
+    return this.store.withLock(first.instanceKey, async () => {
+      const row = await this.row(key);
+      if (row.state === 'completed') throw new DomainError('task.already_completed', `task ${key} is already completed`);
+      if (row.state === 'canceled') throw new DomainError('task.already_completed', `task ${key} was canceled`);
+      const live = await this.store.load(row.instanceKey);
+      const element = live.def.model.waits.get(row.elementId) as UserTaskElement | undefined;
+      const merged = element?.outputs.length ? applyMappings(element.outputs, { ...live.rt.variables, ...variables }) : variables;
+      const task: UserTask = { ...toTask(row), state: 'completed', completedAt: new Date() };
+      const outcome = await this.store.advance(live, (rt) => {
+        rt.mergeVariables(merged);
+        rt.signal(row.elementId, row.executionId);
+      }, {
+        closed: row.executionId,
+        before: async (tx, vars) => {
+          const result = await tx.getRepository(UserTaskEntity).update({ key, state: 'created' }, { state: 'completed', completedAt: task.completedAt });
+          if (result.affected !== 1) throw new DomainError('task.already_completed', `task ${key} was completed concurrently`);
+          await this.hooks.userTaskCompleted?.({ task, variables: vars, actor: options.actor ?? null, submitted: variables }, tx);
+          await options.within?.(task, tx);
+        },
+      });
+      if (!outcome.ok) throw new DomainError('task.completion_rejected', `completing ${row.elementId} fails: ${outcome.reason}`);
+      return task;
+    });
+  }
+}
