@@ -160,6 +160,8 @@ async function platformRun(): Promise<{ casesPerSecond: number; steps: Map<strin
     list.push((job.completedAt as Date).getTime() - job.createdAt.getTime());
     jobs.set(job.elementId, list);
   }
+  const store = (platform.engine as unknown as { store: { recoveries: number; cache: { heapFlushes: number } } }).store;
+  console.log(`recoveries ${store.recoveries}, heap flushes ${store.cache.heapFlushes}, heap used ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
   await platform.stop();
   fs.rmSync(dir, { recursive: true, force: true });
   return { casesPerSecond: N / seconds, steps, jobs };
@@ -181,6 +183,10 @@ const main = async () => {
   printLatencies('user-task completion latency (claim + complete, as the API would call it)', platform.steps);
   printLatencies('job latency (created → completed, queueing included)', platform.jobs);
   const platformRss = peakRss;
+  if (process.env.BENCH_SKIP_BARE) {
+    clearInterval(rssTimer);
+    return; // profiling the platform alone
+  }
   const bare = await libraryAlone();
   console.log(`\nbpmn-engine alone (same diagram, in memory, nothing saved): ${bare.toFixed(1)} cases/s`);
   console.log(`ratio platform / library alone: ${(platform.casesPerSecond / bare).toFixed(2)}`);

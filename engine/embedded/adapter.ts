@@ -30,19 +30,22 @@ import { UserTaskCommands } from './user-tasks.js';
 
 /**
  * Defaults chosen from `npm run bench:scale`: a rebuilt instance of the enforcement diagram
- * holds ~2 MiB of heap and costs ~7 ms to recover. 32 recently used instances (~64 MiB) cover
- * a user task's completion and the jobs that follow it without a second rebuild; the heap
- * budget empties the set under pressure whatever the count.
+ * holds ~2 MiB of heap and costs 7–10 ms to recover. 16 recently used instances (~32 MiB) cover
+ * a user task's completion and the jobs that follow it without a second rebuild, with a few
+ * people acting at once; more buys nothing when people act on cases in random order (each
+ * cached instance is evicted unused) and costs garbage collection. The heap budget (live heap
+ * after a major GC) halves the set under pressure whatever the count; it sits below the
+ * 320 MiB V8 old-space cap `npm start` runs with.
  */
-export const defaultCacheSize = 32;
-export const defaultCacheHeapBytes = 256 * 1024 * 1024;
+export const defaultCacheSize = 16;
+export const defaultCacheHeapBytes = 192 * 1024 * 1024;
 
 export interface EmbeddedEngineOptions {
   dataSource: DataSource;
   hooks?: EngineHooks;
-  /** Instances kept in memory between actions (default 32). */
+  /** Instances kept in memory between actions (default 16). */
   cacheSize?: number;
-  /** Past this much used heap, idle instances are dropped from memory (default 256 MiB). */
+  /** Past this much live heap (after a major GC), the in-memory set halves (default 192 MiB). */
   cacheHeapBytes?: number;
   /** How often due timers and job retries are looked for (default 500 ms). */
   pollIntervalMs?: number;
