@@ -18,6 +18,7 @@ import { Laws1732400000600 } from './1732400000600-laws.js';
 import { LawGramLength1732400000710 } from './1732400000710-law-gram-length.js';
 import { SearchGramTime1732400000700 } from './1732400000700-search-gram-time.js';
 import { ChangeCounter1732400000800 } from './1732400000800-change-counter.js';
+import { EngineIncidentInstance1732400000900 } from './1732400000900-engine-incident-instance.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -36,4 +37,5 @@ export const allMigrations: MigrationClass[] = [
   SearchGramTime1732400000700,
   LawGramLength1732400000710,
   ChangeCounter1732400000800,
+  EngineIncidentInstance1732400000900,
 ];
