@@ -108,7 +108,7 @@ describe('embedded engine: eviction changes nothing (2 instances in memory vs 4,
         rows[`T-${i}`] = {
           instance: await q('SELECT state, end_element_id, variables FROM engine_instance WHERE `key` = ?'),
           tasks: await q('SELECT element_id, state, assignee, candidate_groups FROM engine_user_task WHERE instance_key = ? ORDER BY element_id, state'),
-          jobs: await q('SELECT element_id, state, retries, attempts FROM engine_job WHERE instance_key = ? ORDER BY element_id, state, retries'),
+          jobs: await q('SELECT element_id, state, retries, attempts FROM engine_job WHERE instance_key = ? ORDER BY element_id, state, retries, attempts'),
           timers: await q('SELECT element_id, state FROM engine_timer WHERE instance_key = ? ORDER BY state'),
           messages: await q('SELECT message_name, correlation_key, state FROM engine_message_subscription WHERE instance_key = ? ORDER BY state'),
           incidents: await q('SELECT element_id, job_type, message, state FROM engine_incident WHERE instance_key = ? ORDER BY state'),
