@@ -38,6 +38,16 @@ describe('law documents over HTTP', function () {
   }
   const total = async () => (await admin.get('/api/laws?limit=1')).body.total as number;
 
+  it('answers 400 to a multipart upload cut off inside the file part, keeps serving, and keeps nothing', async () => {
+    const cut = '--cut\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 no end';
+    const before = files();
+    const response = await admin.request('POST', '/api/laws', cut, { 'content-type': 'multipart/form-data; boundary=cut' });
+    expect(response.status, JSON.stringify(response.body)).to.equal(400);
+    expect(response.body.code).to.equal('request.invalid');
+    expect((await admin.get('/api/health')).status).to.equal(200);
+    expect(files()).to.equal(before);
+  });
+
   it('has the demo regulations, listed newest first, to every signed-in user', async () => {
     const list = await inspector.get('/api/laws');
     expect(list.status).to.equal(200);

@@ -54,23 +54,37 @@ function receiveUpload(ctx: Context, laws: LawLibrary): Promise<Upload> {
     let filename: string | null = null;
     let failed = false;
     const fail = (error: unknown) => {
+      if (failed) return;
       failed = true;
-      void staging?.then((staged) => staged.discard(), () => undefined);
-      reject(error);
+      // answer once what was staged is gone, so nothing is left when the client reads the answer
+      if (!staging) return reject(error);
+      void staging.then((staged) => staged.discard(), () => undefined).then(() => reject(error));
+    };
+    let bodyError: DomainError | null = null;
+    const malformed = (error: Error) => {
+      bodyError ??= new DomainError('request.invalid', `malformed multipart body: ${error.message}`, { field: 'file' });
+      const reason = bodyError;
+      if (!staging) fail(reason);
+      else staging.then(() => fail(reason), () => undefined);
     };
     busboy.on('field', (name, value) => {
       fields[name] = value;
     });
     busboy.on('file', (name, stream, info) => {
+      // listen at once: a body cut off inside the part fails this stream before stage() (which
+      // awaits a mkdir) pipes it, and an 'error' nobody listens to ends the process
+      stream.on('error', malformed);
       if (staging || name !== 'file') {
         stream.resume();
         return;
       }
       filename = info.filename || null;
       staging = laws.stage(stream);
-      staging.catch(fail);
+      // the library's own refusal (too large, wrong type) names the problem better than the
+      // broken stream it caused; a stream that broke by itself answers as a malformed body
+      staging.catch((error: unknown) => fail(error instanceof DomainError ? error : bodyError ?? error));
     });
-    busboy.on('error', (error: Error) => fail(new DomainError('request.invalid', `malformed multipart body: ${error.message}`, { field: 'file' })));
+    busboy.on('error', malformed);
     busboy.on('close', () => {
       if (failed) return;
       if (!staging) {

@@ -55,15 +55,28 @@ function receivePhoto(ctx: Context, photos: PhotoStore, save: (stream: NodeJS.Re
       return;
     }
     let started = false;
+    let saving: Promise<unknown> | null = null;
+    let bodyError: DomainError | null = null;
+    // a broken body answers only once the store is done with what it received, so no part file
+    // is left behind when the client reads the answer
+    const malformed = (error: Error) => {
+      bodyError ??= new DomainError('request.invalid', `malformed multipart body: ${error.message}`, { field: 'photo' });
+      if (!saving) reject(bodyError);
+    };
     busboy.on('file', (name, stream) => {
+      // listen at once: a body cut off inside the part fails this stream before save() (which
+      // awaits a mkdir) pipes it, and an 'error' nobody listens to ends the process
+      stream.on('error', malformed);
       if (started || name !== 'photo') {
         stream.resume();
         return;
       }
       started = true;
-      save(stream).then(resolve, (error: unknown) => reject(asDomainError(error)));
+      // the store's own refusal (too large, not an image) names the problem better than the
+      // broken stream it caused; a stream that broke by itself answers as a malformed body
+      saving = save(stream).then(resolve, (error: unknown) => reject(isPhotoError(error) || error instanceof DomainError ? asDomainError(error) : bodyError ?? error));
     });
-    busboy.on('error', (error: Error) => reject(new DomainError('request.invalid', `malformed multipart body: ${error.message}`, { field: 'photo' })));
+    busboy.on('error', malformed);
     busboy.on('close', () => {
       if (!started) reject(new DomainError('request.invalid', 'no file in the field "photo"', { field: 'photo' }));
     });

@@ -75,6 +75,20 @@ describe('photos over HTTP and case numbers under concurrency', function () {
     expect((await inspector.get(`/api/tasks/${verifyTaskId}/photos`)).body).to.have.length(1);
   });
 
+  it('answers 400 to a multipart upload cut off inside the file part (no closing boundary), and keeps serving', async () => {
+    // 112 bytes like these once ended the whole process: busboy's file stream failed before
+    // anything listened to it ('Unexpected end of form')
+    const cut = '--cut\r\nContent-Disposition: form-data; name="photo"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n\xff\xd8\xff\xe0 no end';
+    const before = storedFiles();
+    for (let i = 0; i < 3; i += 1) {
+      const response = await inspector.request('POST', `/api/tasks/${verifyTaskId}/photos`, cut, { 'content-type': 'multipart/form-data; boundary=cut' });
+      expect(response.status, JSON.stringify(response.body)).to.equal(400);
+      expect(response.body.code).to.equal('request.invalid');
+    }
+    expect((await inspector.get('/api/health')).status).to.equal(200);
+    expect(storedFiles()).to.equal(before);
+  });
+
   it('hides photos from people not on the case, and refuses uploads to tasks that are not theirs', async () => {
     const photos = (await inspector.get(`/api/tasks/${verifyTaskId}/photos`)).body as { id: string }[];
     const outsider = await server.signIn('zhaolei'); // an officer of another unit
