@@ -18,7 +18,7 @@
  * would take hours here). The copies are rows the platform itself wrote, ids renamed.
  *
  *   npm run bench:scale -- [--cases N] [--db sqlite|mysql] [--keep-sqlite FILE] [--keep-mysql NAME]
- *                          [--actions-1 N] [--actions-8 N]
+ *                          [--actions-1 N] [--actions-8 N] [--warmup N]
  *   npm run bench:scale -- --cases 100000 --keep-sqlite /tmp/scale-100k.sqlite
  * `--db mysql` uses TEST_DATABASE_URL (default mysql://root@127.0.0.1:3306); `--keep-*` seeds
  * that database once and measures it again on later runs (a run's completions move some cases
@@ -48,7 +48,8 @@ const N = Number(args.get('cases') ?? 20_000);
 const kind = args.get('db') ?? 'sqlite';
 const keptFile = args.get('keep-sqlite');
 const keptDatabase = args.get('keep-mysql');
-const actions1 = Number(args.get('actions-1') ?? 300);
+const actions1 = Number(args.get('actions-1') ?? 1000);
+const warmup = Number(args.get('warmup') ?? 200);
 const actions8 = Number(args.get('actions-8') ?? 1600);
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
@@ -397,6 +398,9 @@ async function main(): Promise<void> {
     const token = await signIn(server.url, 'dispatcher1');
     const pool: OpenTask[] = (await ds.query("SELECT id, assignee FROM task_record WHERE state = 'created' AND element_id = 'assignInspector'") as { id: string; assignee: string | null }[])
       .map((r) => ({ taskId: r.id, assignee: r.assignee }));
+    // the first actions after a start pay for compiling the code paths (V8's JIT): shown apart,
+    // so the steady-state figures below are what a bureau sees all day
+    if (warmup > 0) printLoad(`first ${warmup} actions after the start (warm-up, 1 client)`, await runLoad(server.url, token, pool, 1, warmup));
     const one = await runLoad(server.url, token, pool, 1, actions1);
     printLoad('1 client, random cases', one);
     const eight = await runLoad(server.url, token, pool, 8, actions8);
