@@ -63,7 +63,17 @@ function receivePhoto(ctx: Context, photos: PhotoStore, save: (stream: NodeJS.Re
       bodyError ??= new DomainError('request.invalid', `malformed multipart body: ${error.message}`, { field: 'photo' });
       if (!saving) reject(bodyError);
     };
+    // a client gone mid-upload: end the part being stored, so its .part file is removed now
+    // rather than waiting for bytes that never come
+    let receiving: NodeJS.ReadableStream | null = null;
+    ctx.req.on('close', () => {
+      if (ctx.req.complete) return;
+      const aborted = new Error('the upload was aborted before its end');
+      (receiving as { destroy?: (error: Error) => void } | null)?.destroy?.(aborted);
+      busboy.destroy(aborted);
+    });
     busboy.on('file', (name, stream) => {
+      receiving = stream;
       // listen at once: a body cut off inside the part fails this stream before save() (which
       // awaits a mkdir) pipes it, and an 'error' nobody listens to ends the process
       stream.on('error', malformed);

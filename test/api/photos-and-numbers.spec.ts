@@ -3,6 +3,7 @@
  * by guessing ids) and case numbers under concurrency.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
 import sharp from 'sharp';
@@ -87,6 +88,22 @@ describe('photos over HTTP and case numbers under concurrency', function () {
     }
     expect((await inspector.get('/api/health')).status).to.equal(200);
     expect(storedFiles()).to.equal(before);
+  });
+
+  it('removes the part file of an upload whose client went away mid-body, and keeps serving', async () => {
+    const tmpDir = path.join(server.platform.config.photos.dir, '.tmp');
+    const parts = () => (fs.existsSync(tmpDir) ? fs.readdirSync(tmpDir).filter((f) => f.endsWith('.part')) : []);
+    const url = new URL(inspector.baseUrl);
+    const head = '--cut\r\nContent-Disposition: form-data; name="photo"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\n';
+    const socket = net.connect(Number(url.port), url.hostname);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(`POST /api/tasks/${verifyTaskId}/photos HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${inspector.token}\r\n`
+      + `Content-Type: multipart/form-data; boundary=cut\r\nContent-Length: 150000\r\n\r\n${head}`);
+    socket.write(Buffer.alloc(40_000, 0xff));
+    await eventually(async () => parts().length === 1 || undefined, 'the upload being stored');
+    socket.destroy();
+    await eventually(async () => parts().length === 0 || undefined, 'the part file removed');
+    expect((await inspector.get('/api/health')).status).to.equal(200);
   });
 
   it('hides photos from people not on the case, and refuses uploads to tasks that are not theirs', async () => {
