@@ -10,6 +10,7 @@ import { access, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { sweepPartFiles } from '../storage/part-files.js';
 import { In, type DataSource } from 'typeorm';
 import { DomainError } from '../errors/index.js';
 import { LawDocumentEntity, LawGramEntity, type LawDocumentRow, type LawStatus } from './entities.js';
@@ -62,6 +63,11 @@ export class LawLibrary {
     this.dir = path.resolve(config.dir ?? path.join('data', 'laws'));
     this.maxBytes = config.maxBytes ?? DEFAULT_LAW_MAX_BYTES;
     this.maxTextChars = config.maxTextChars;
+  }
+
+  /** Removes part files left by uploads a killed process was receiving (call before serving). */
+  sweepPartFiles(): Promise<number> {
+    return sweepPartFiles(path.join(this.dir, '.tmp'));
   }
 
   /** Receives an upload into a temporary file; throws `law.too_large` (and keeps nothing) past the limit. */

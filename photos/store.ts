@@ -10,6 +10,7 @@ import { mkdir, rename, rm, stat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { sweepPartFiles } from '../storage/part-files.js';
 import { In, LessThanOrEqual, type DataSource, type Repository } from 'typeorm';
 import { PhotoCheckEntity, PhotoEntity, type PhotoCheckRow, type PhotoRow } from './entities.js';
 import { PhotoError, isPhotoError } from './errors.js';
@@ -109,6 +110,11 @@ export class PhotoStore {
    * (`created: false`); to another task, a new row sharing the file. Throws PhotoError
    * (`photo.too_large`, `photo.unsupported_type`, `photo.corrupt`) and then keeps nothing.
    */
+  /** Removes part files left by uploads a killed process was receiving (call before serving). */
+  sweepPartFiles(): Promise<number> {
+    return sweepPartFiles(path.join(this.dir, '.tmp'));
+  }
+
   async save(input: SavePhotoInput): Promise<{ photo: Photo; created: boolean }> {
     const tmpDir = path.join(this.dir, '.tmp');
     await mkdir(tmpDir, { recursive: true });

@@ -69,6 +69,9 @@ export async function startServer(config: Config, log: (line: string) => void = 
       void platform.sms.inbox.get(id).then((message) => message && webhook.notify(message));
     });
   }
+  // part files of uploads a killed process was receiving: nothing is uploading yet
+  const swept = (await platform.photos.sweepPartFiles()) + (await laws.sweepPartFiles());
+  if (swept) log(`removed ${swept} part file(s) of uploads cut off by the last stop`);
   platform.sms.start();
   const { app, idle } = createApp({
     platform,

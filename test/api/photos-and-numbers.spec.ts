@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import sharp from 'sharp';
@@ -104,6 +105,24 @@ describe('photos over HTTP and case numbers under concurrency', function () {
     socket.destroy();
     await eventually(async () => parts().length === 0 || undefined, 'the part file removed');
     expect((await inspector.get('/api/health')).status).to.equal(200);
+  });
+
+  it('sweeps part files left by a killed process when the server starts', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paidan-parts-'));
+    const photoTmp = path.join(dataDir, 'photos', '.tmp');
+    const lawTmp = path.join(dataDir, 'laws', '.tmp');
+    for (const dir of [photoTmp, lawTmp]) {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, '0b0e6bb2-0000-4000-8000-000000000000.part'), Buffer.alloc(1024, 0xff));
+    }
+    const restarted = await startTestServer({ DATA_DIR: dataDir });
+    try {
+      expect(fs.readdirSync(photoTmp)).to.deep.equal([]);
+      expect(fs.readdirSync(lawTmp)).to.deep.equal([]);
+    } finally {
+      await restarted.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('hides photos from people not on the case, and refuses uploads to tasks that are not theirs', async () => {
