@@ -24,13 +24,23 @@ export interface CaseService {
   timeline(id: string): Promise<CaseEventRow[]>;
 }
 
-export function createCaseService(deps: { dataSource: DataSource; engine: WorkflowEngine }): CaseService {
-  const { dataSource, engine } = deps;
+export interface CaseServiceDeps {
+  dataSource: DataSource;
+  engine: WorkflowEngine;
+  /** Whether the bureau has this category and uses it (the units store answers; its code is the key). */
+  categoryInUse: (code: string) => Promise<boolean>;
+}
+
+export function createCaseService(deps: CaseServiceDeps): CaseService {
+  const { dataSource, engine, categoryInUse } = deps;
   return {
     async create(input, actor, options = {}) {
       if (!validateNewCase(input)) {
         const errors = (validateNewCase.errors ?? []).map((e) => ({ field: e.instancePath.replace(/^\//, '') || String(e.params.missingProperty ?? e.params.additionalProperty ?? ''), message: e.message ?? 'invalid' }));
         throw new DomainError('request.invalid', `invalid case: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, { field: errors[0]?.field, errors });
+      }
+      if (!(await categoryInUse(input.category))) {
+        throw new DomainError('case.unknown_category', `no active case category "${input.category}"`, { field: 'category' });
       }
       if (input.reporterPhone) {
         try {

@@ -16,6 +16,7 @@ export const errorCodes = {
   'auth.forbidden': { status: 403, zh: '无权执行此操作', en: 'Not allowed' },
   'not_found': { status: 404, zh: '未找到', en: 'Not found' },
   'case.not_found': { status: 404, zh: '案件不存在', en: 'Case not found' },
+  'case.unknown_category': { status: 400, zh: '案件类别不存在或已停用', en: 'No such case category, or it is no longer in use' },
   'process.not_found': { status: 404, zh: '流程定义不存在', en: 'Process definition not found' },
   'instance.not_found': { status: 404, zh: '流程实例不存在', en: 'Process instance not found' },
   'task.not_found': { status: 404, zh: '任务不存在', en: 'Task not found' },

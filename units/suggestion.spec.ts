@@ -42,6 +42,14 @@ describe('unit suggestion', () => {
   const snapshot = fixtureSnapshot();
   const ids = (s: ReturnType<typeof suggestUnit>) => s.unitCandidates.map((c) => c.unitId);
 
+  it('never reads a category code off Object.prototype (constructor, toString, __proto__)', () => {
+    for (const category of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const s = suggestUnit(snapshot, { location: { lng: 120.005, lat: 30.005 }, category });
+      for (const c of s.unitCandidates) expect([typeof c.unitId, typeof c.name], category).to.deep.equal(['string', 'string']);
+      expect(s.unitSuggestionReason, category).not.to.match(/function|native code|\[object/);
+    }
+  });
+
   it('suggests the unit of the grid cell containing the point', () => {
     const s = suggestUnit(snapshot, { location: { lng: 120.005, lat: 30.005 }, category: 'street-vending' });
     expect(s.suggestedUnitId).to.equal('U-A');

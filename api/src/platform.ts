@@ -82,7 +82,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   for (const worker of workers) engine.registerWorker(worker);
   if (options.deploy !== false) await deployProcesses(engine);
   if (options.startEngine !== false) await engine.start();
-  const cases = createCaseService({ dataSource, engine });
+  const cases = createCaseService({
+    dataSource, engine,
+    categoryInUse: async (code) => (await services.units.getCategory(code))?.active === true,
+  });
   return {
     ...services,
     config,

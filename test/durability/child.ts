@@ -7,6 +7,7 @@
 import os from 'node:os';
 import { loadConfig } from '../../api/src/config.js';
 import { createPlatform } from '../../api/src/platform.js';
+import { seedCaseCategories } from '../support/categories.js';
 import { CaseEntity } from '../../cases/entities.js';
 import { completeAsScripted } from '../support/case-driver.js';
 import { scriptForCase } from './scripts.js';
@@ -17,6 +18,7 @@ const total = Number(casesArg);
 const main = async () => {
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, DATA_DIR: os.tmpdir(), SEED_DEMO: 'false', ENGINE_POLL_MS: '50' });
   const platform = await createPlatform(config);
+  await seedCaseCategories(platform.units);
   process.stdout.write('ready\n');
   const cases = platform.dataSource.getRepository(CaseEntity);
   for (let n = await cases.count(); n < total; n = await cases.count()) {

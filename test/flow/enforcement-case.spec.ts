@@ -9,6 +9,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { loadConfig } from '../../api/src/config.js';
 import { createPlatform, processesDir, type Platform } from '../../api/src/platform.js';
+import { seedCaseCategories } from '../support/categories.js';
 import { createTestDatabaseUrl } from '../support/database.js';
 import { driveToEnd, expectedJobCounts, expectedTaskCounts, type CaseScript } from '../support/case-driver.js';
 import { TaskEntity } from '../../tasks/entities.js';
@@ -26,6 +27,7 @@ describe('enforcement case flow (embedded engine, real workers, case records)', 
     cleanup = db.cleanup;
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paidan-flow-'));
     platform = await createPlatform(loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, DATA_DIR: dataDir, SEED_DEMO: 'false', ENGINE_POLL_MS: '50' }));
+    await seedCaseCategories(platform.units);
   });
 
   afterEach(async () => {

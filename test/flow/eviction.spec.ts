@@ -12,6 +12,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { loadConfig } from '../../api/src/config.js';
 import { createPlatform, type Platform } from '../../api/src/platform.js';
+import { seedCaseCategories } from '../support/categories.js';
 import type { EmbeddedEngine } from '../../engine/embedded/adapter.js';
 import { JobFailure, type Worker } from '../../workers/contract.js';
 import { createTestDatabaseUrl } from '../support/database.js';
@@ -111,6 +112,7 @@ describe('bounded memory: the same records with 2 instances in memory as with 4,
       ENGINE_CACHE_HEAP_MB: cacheSize > CASES ? '65536' : '256', // the large run must never drop an instance
     });
     let platform = await createPlatform(config, { workers: flaky });
+    await seedCaseCategories(platform.units);
     let recoveries = 0;
     try {
       const scripts = new Map<string, CaseScript>();

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { seedCaseCategories } from '../support/categories.js';
 import { SmscSimulator } from '../../sms/index.js';
 import { createTestDatabaseUrl } from '../support/database.js';
 import { loadConfig } from '../../api/src/config.js';
@@ -54,6 +55,7 @@ describe('SMS crash safety: SIGKILL between receipt and case creation', function
       try {
         const inbox = await platform.dataSource.getRepository(InboxEntity).find({ order: { id: 'ASC' } });
         expect(inbox.map((m) => [m.sender, m.text])).to.deep.equal([['13911112222', long], ['13933334444', '建国路夜间施工噪音']]);
+        await seedCaseCategories(platform.units);
         const created = await platform.cases.create({ source: 'sms', category: 'street-vending', description: inbox[0].text, address: '城东区人民路', reporterPhone: inbox[0].sender }, { username: 'dispatcher1' });
         expect(created.number).to.match(/^ZF-/);
       } finally {
