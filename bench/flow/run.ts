@@ -13,6 +13,7 @@ import { EventEmitter } from 'node:events';
 import { Engine } from 'bpmn-engine';
 import { loadConfig } from '../../api/src/config.js';
 import { createPlatform, processesDir } from '../../api/src/platform.js';
+import { seedCaseCategories } from '../../test/support/categories.js';
 import type { UserTask } from '../../engine/port.js';
 import { elementBehaviours, parseDiagram, zeebeSchema } from '../../engine/embedded/diagram.js';
 import { feelExpressions } from '../../engine/embedded/feel.js';
@@ -96,6 +97,7 @@ async function platformRun(): Promise<{ casesPerSecond: number; steps: Map<strin
       },
     },
   });
+  await seedCaseCategories(platform.units); // no demo district here: the one category the cases use
   const scripts = new Map<string, CaseScript>();
   const progress = new Map<string, { rechecksDone: number; reviewsDone: number }>();
   const steps = new Map<string, number[]>();
