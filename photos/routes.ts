@@ -4,6 +4,7 @@
  * anything is read, and cut off while streaming otherwise), list a task's or a case's photos
  * with the verification flags, and download — all with the case's permissions.
  */
+import type { Readable } from 'node:stream';
 import type { Context } from 'koa';
 import type { DataSource } from 'typeorm';
 import Busboy from 'busboy';
@@ -41,7 +42,7 @@ function asDomainError(error: unknown): unknown {
 }
 
 /** Streams the first file part of a multipart request into the store. */
-function receivePhoto(ctx: Context, photos: PhotoStore, save: (stream: NodeJS.ReadableStream) => Promise<Photo>): Promise<Photo> {
+function receivePhoto(ctx: Context, photos: PhotoStore, save: (stream: Readable) => Promise<Photo>): Promise<Photo> {
   const type = ctx.get('content-type');
   if (!/^multipart\/form-data/i.test(type)) throw new DomainError('media.unsupported', 'upload the photo as multipart/form-data (field "photo")', { field: 'photo' });
   const declared = Number(ctx.get('content-length') || 0);
@@ -65,11 +66,11 @@ function receivePhoto(ctx: Context, photos: PhotoStore, save: (stream: NodeJS.Re
     };
     // a client gone mid-upload: end the part being stored, so its .part file is removed now
     // rather than waiting for bytes that never come
-    let receiving: NodeJS.ReadableStream | null = null;
+    let receiving: Readable | null = null;
     ctx.req.on('close', () => {
       if (ctx.req.complete) return;
       const aborted = new Error('the upload was aborted before its end');
-      (receiving as { destroy?: (error: Error) => void } | null)?.destroy?.(aborted);
+      receiving?.destroy(aborted);
       busboy.destroy(aborted);
     });
     busboy.on('file', (name, stream) => {

@@ -105,16 +105,16 @@ export class PhotoStore {
     this.checks = dataSource.getRepository(PhotoCheckEntity);
   }
 
-  /**
-   * Stores one upload. The same bytes sent twice to the same task give the same row
-   * (`created: false`); to another task, a new row sharing the file. Throws PhotoError
-   * (`photo.too_large`, `photo.unsupported_type`, `photo.corrupt`) and then keeps nothing.
-   */
   /** Removes part files left by uploads a killed process was receiving (call before serving). */
   sweepPartFiles(): Promise<number> {
     return sweepPartFiles(path.join(this.dir, '.tmp'));
   }
 
+  /**
+   * Stores one upload. The same bytes sent twice to the same task give the same row
+   * (`created: false`); to another task, a new row sharing the file. Throws PhotoError
+   * (`photo.too_large`, `photo.unsupported_type`, `photo.corrupt`) and then keeps nothing.
+   */
   async save(input: SavePhotoInput): Promise<{ photo: Photo; created: boolean }> {
     const tmpDir = path.join(this.dir, '.tmp');
     await mkdir(tmpDir, { recursive: true });

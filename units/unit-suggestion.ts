@@ -71,10 +71,14 @@ function areaLabel(area: IndexedArea): string {
   return `${KIND_ZH[area.kind] ?? '区域'}“${area.name}”`;
 }
 
+/** The unit an area maps a category code to. Object.hasOwn: the code comes from the request, and `constructor` is on every plain object. */
+function mappedUnit(area: IndexedArea, categoryCode: string | null): string | undefined {
+  return categoryCode !== null && Object.hasOwn(area.categoryUnits, categoryCode) ? area.categoryUnits[categoryCode] : undefined;
+}
+
 /** The unit an area gives a category: its category mapping, else its default unit, else the category's default. */
 export function areaUnitFor(area: IndexedArea, category: CategoryRow | undefined, categoryCode: string | null): string | null {
-  // Object.hasOwn: the code comes from the request, and `constructor` is on every plain object
-  return (categoryCode && Object.hasOwn(area.categoryUnits, categoryCode) ? area.categoryUnits[categoryCode] : undefined) ?? area.defaultUnitId ?? category?.defaultUnitId ?? null;
+  return mappedUnit(area, categoryCode) ?? area.defaultUnitId ?? category?.defaultUnitId ?? null;
 }
 
 export function suggestUnit(snapshot: AssignmentSnapshot, input: UnitSuggestionInput, options: UnitSuggestionOptions = {}): UnitSuggestion {
@@ -151,7 +155,7 @@ export function suggestUnit(snapshot: AssignmentSnapshot, input: UnitSuggestionI
   if (units.length === 1 && units[0]) {
     const unitId = units[0];
     const name = unitName(unitId);
-    const byCategory = code !== null && Object.hasOwn(main.area.categoryUnits, code) && main.area.categoryUnits[code] === unitId;
+    const byCategory = mappedUnit(main.area, code) === unitId;
     let reason = byCategory
       ? `案件位于${areaLabel(main.area)}，该区域的${categoryText}类案件由${name}负责。`
       : main.area.defaultUnitId === unitId
