@@ -28,8 +28,8 @@ export function CategoriesPage() {
       else await api('PUT', `/categories/${encodeURIComponent(code)}`, rest);
       setEditing(null);
       setError(null);
+      await categories.reload(); // the list shows the saved row before the page says 已保存
       setMessage(`${t('saved')}: ${code}`);
-      await categories.reload();
     } catch (e) {
       setError(e);
     }
