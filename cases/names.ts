@@ -38,6 +38,9 @@ function fieldsNaming() {
 
 const maxIds = 200;
 
+/** Keys of the claim / give-back / 转派 events that hold usernames (record-hooks.ts). */
+const assignmentKeys = new Set(['assignee', 'previousAssignee']);
+
 async function lookUp(ds: DataSource, sql: (marks: string) => string, ids: Set<string>): Promise<Record<string, string>> {
   const list = [...ids].filter((id) => id.length <= 64).slice(0, maxIds);
   if (!list.length) return {};
@@ -66,7 +69,8 @@ export async function caseNames(ds: DataSource, row: CaseRow, timeline: CaseEven
     const values = (data && typeof data === 'object' && 'variables' in data ? data.variables : data) as Record<string, unknown> | null;
     if (!values || typeof values !== 'object') continue;
     for (const [key, value] of Object.entries(values)) {
-      if (fields.people.has(key)) add(people, value);
+      if (fields.people.has(key) || (event.type.startsWith('task.') && assignmentKeys.has(key))) add(people, value);
+      if (key === 'returnedTo' && Array.isArray(value)) for (const group of value) if (typeof group === 'string' && group.startsWith('unit-lead:')) add(units, group.slice('unit-lead:'.length));
       if (fields.units.has(key)) add(units, value);
     }
   }

@@ -6,6 +6,7 @@
 import type { EntityManager } from 'typeorm';
 import type { EngineHooks, Variables } from '../engine/port.js';
 import { TaskCandidateEntity, TaskEntity } from '../tasks/entities.js';
+import { supervisorGroups } from '../tasks/supervision.js';
 import { CaseEntity, CaseEventEntity, type CaseRow, type CaseStatus } from './entities.js';
 
 /** End events of the enforcement case and the case status each one means. */
@@ -61,17 +62,33 @@ export function createCaseRecordHooks(): EngineHooks {
       });
     },
 
-    async userTaskAssigned({ task, actor, previousAssignee }, tx) {
-      const record = await tx.getRepository(TaskEntity).findOne({ where: { id: task.key }, select: { id: true, caseId: true, round: true } });
+    async userTaskAssigned({ task, actor, previousAssignee, reason, reassigned }, tx) {
+      const record = await tx.getRepository(TaskEntity).findOne({ where: { id: task.key }, select: { id: true, caseId: true, round: true, createdAt: true } });
       if (!record) return;
       const now = new Date();
       await tx.getRepository(TaskEntity).update({ id: task.key }, { assignee: task.assignee, claimedAt: task.assignee ? now : null });
       // a claimed task leaves its groups' 待办; given back, it is on offer again
       await tx.getRepository(TaskCandidateEntity).update({ taskId: task.key }, { open: !task.assignee });
-      await tx.getRepository(CaseEntity).update({ id: record.caseId }, { updatedAt: now });
+      let returnedTo: string[] | undefined;
+      if (!task.assignee && !task.candidateGroups.length && !task.candidateUsers.length) {
+        // a task the diagram gave to one person goes back to whoever chose that person, so the
+        // case is never left with nobody who may act on it
+        returnedTo = await supervisorGroups(tx, { id: task.key, caseId: record.caseId, createdAt: record.createdAt, candidateGroups: [], candidateUsers: [] });
+        const offered = new Set((await tx.getRepository(TaskCandidateEntity).find({ where: { taskId: task.key }, select: { candidate: true } })).map((c) => c.candidate));
+        const missing = returnedTo.map((g) => `group:${g}`).filter((c) => !offered.has(c));
+        if (missing.length) await tx.getRepository(TaskCandidateEntity).insert(missing.map((candidate) => ({ taskId: task.key, candidate, open: true, createdAt: now })));
+      }
+      const person: Partial<CaseRow> = {};
+      if (task.assignee && reassigned) {
+        if (task.elementId === 'verifyReport') person.inspector = task.assignee;
+        if (task.elementId === 'enforce') person.officer = task.assignee;
+      }
+      await tx.getRepository(CaseEntity).update({ id: record.caseId }, { updatedAt: now, ...person });
+      const type = !task.assignee ? 'task.unclaimed' : reassigned ? 'task.reassigned' : 'task.claimed';
       await addEvent(tx, {
-        caseId: record.caseId, at: now, actor: actor?.username ?? null, type: task.assignee ? 'task.claimed' : 'task.unclaimed',
-        elementId: task.elementId, taskId: task.key, round: record.round, data: { assignee: task.assignee, previousAssignee },
+        caseId: record.caseId, at: now, actor: actor?.username ?? null, type,
+        elementId: task.elementId, taskId: task.key, round: record.round,
+        data: { assignee: task.assignee, previousAssignee, ...(reason ? { reason } : {}), ...(returnedTo ? { returnedTo } : {}) },
       });
     },
 

@@ -96,7 +96,11 @@ export interface TaskEvent {
 export interface EngineHooks {
   instanceStarted?(instance: ProcessInstance, variables: Variables, tx: EntityManager): Promise<void>;
   userTaskCreated?(event: TaskEvent, tx: EntityManager): Promise<void>;
-  userTaskAssigned?(event: TaskEvent & { actor: Actor | null; previousAssignee: string | null }, tx: EntityManager): Promise<void>;
+  /**
+   * A task was claimed, given back (assignee null) or reassigned (转派, `reassigned`: by someone
+   * else, also when nobody held it); `reason` is the person's words for giving back or reassigning.
+   */
+  userTaskAssigned?(event: TaskEvent & { actor: Actor | null; previousAssignee: string | null; reason?: string | null; reassigned?: boolean }, tx: EntityManager): Promise<void>;
   userTaskCompleted?(event: TaskEvent & { actor: Actor | null; submitted: Variables }, tx: EntityManager): Promise<void>;
   userTaskCanceled?(event: TaskEvent, tx: EntityManager): Promise<void>;
   jobCompleted?(event: { instanceKey: string; elementId: string; jobKey: string; type: string; result: Variables; variables: Variables }, tx: EntityManager): Promise<void>;
@@ -140,7 +144,9 @@ export interface WorkflowEngine {
   listUserTasks(filter?: UserTaskFilter): Promise<UserTask[]>;
   getUserTask(key: string): Promise<UserTask>;
   claimUserTask(key: string, assignee: string, options?: { actor?: Actor }): Promise<UserTask>;
-  unclaimUserTask(key: string, options?: { actor?: Actor }): Promise<UserTask>;
+  unclaimUserTask(key: string, options?: { actor?: Actor; reason?: string }): Promise<UserTask>;
+  /** Gives an open task to `assignee` whoever holds it now (转派; Zeebe: assign with allowOverride). */
+  reassignUserTask(key: string, assignee: string, options?: { actor?: Actor; reason?: string }): Promise<UserTask>;
   completeUserTask(key: string, variables: Variables, options?: CompleteOptions): Promise<UserTask>;
 
   publishMessage(message: { name: string; correlationKey: string; variables?: Variables }): Promise<{ correlated: number }>;

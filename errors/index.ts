@@ -23,6 +23,7 @@ export const errorCodes = {
   'task.already_completed': { status: 409, zh: '任务已完成', en: 'The task is already completed' },
   'task.already_claimed': { status: 409, zh: '任务已被他人认领', en: 'The task is claimed by someone else' },
   'task.not_assigned': { status: 409, zh: '任务尚未认领', en: 'The task must be claimed first' },
+  'task.assignee_not_allowed': { status: 422, zh: '不能转派给该人员（不在可选人员中或已停用）', en: 'The task cannot be given to this person (not one of the choices, or disabled)' },
   'task.completion_rejected': { status: 422, zh: '提交的数据无法推进流程', en: 'The submitted variables cannot move the process on' },
   'message.correlation_rejected': { status: 422, zh: '消息携带的数据无法推进流程', en: 'The message variables cannot move the process on' },
   'instance.unrecoverable': { status: 409, zh: '该案件的流程状态无法恢复，已上报流程异常，请联系管理员处理', en: 'The saved process state of this case cannot be recovered: an incident is open for an administrator' },

@@ -1,9 +1,10 @@
 /**
  * Who may do what with a task. Reading: its assignee, its candidates, whoever completed it,
  * and anyone who may see its case. Claiming: a candidate (by group or name) while it is free.
- * Completing: the assignee (a candidate completing a free task claims it first). Dispatchers
- * and admins may unclaim a task held by someone else (a person on leave). A task someone may
- * not read is answered like a missing one.
+ * Completing: the assignee (a candidate completing a free task claims it first). Giving back:
+ * the assignee, and for someone else's task (a person on leave) dispatchers, admins and the
+ * task's supervisors (see supervision.ts). Reassigning (转派): the supervisors and admins. A
+ * task someone may not read is answered like a missing one.
  */
 import type { DataSource } from 'typeorm';
 import { DomainError } from '../errors/index.js';
@@ -12,6 +13,7 @@ import { CaseEntity } from '../cases/entities.js';
 import { assertCanSeeCase } from '../cases/policy.js';
 import { TaskCandidateEntity, TaskEntity, type TaskRow } from './entities.js';
 import { candidateKeys } from './queries.js';
+import { supervises } from './supervision.js';
 
 export async function isCandidate(ds: DataSource, principal: Principal, task: TaskRow): Promise<boolean> {
   const keys = candidateKeys(principal);
@@ -37,19 +39,36 @@ export async function loadVisibleTask(ds: DataSource, principal: Principal, id: 
 }
 
 export function assertCanClaim(principal: Principal, task: TaskRow, candidate: boolean): void {
-  if (task.state !== 'created') throw new DomainError('task.already_completed', `task ${task.id} is ${task.state}`);
+  assertOpen(task);
   if (task.assignee && task.assignee !== principal.username) throw new DomainError('task.already_claimed', `task ${task.id} is claimed by ${task.assignee}`, { assignee: task.assignee });
   if (!candidate && task.assignee !== principal.username) throw new DomainError('auth.forbidden', 'you are not a candidate for this task');
 }
 
-export function assertCanUnclaim(principal: Principal, task: TaskRow): void {
+function assertOpen(task: TaskRow): void {
   if (task.state !== 'created') throw new DomainError('task.already_completed', `task ${task.id} is ${task.state}`);
-  const supervisor = principal.role === 'dispatcher' || principal.role === 'admin';
-  if (task.assignee && task.assignee !== principal.username && !supervisor) throw new DomainError('auth.forbidden', 'only the assignee or a dispatcher can release this task');
+}
+
+export function mayUnclaim(principal: Principal, task: TaskRow, supervisors: readonly string[]): boolean {
+  if (task.state !== 'created' || !task.assignee) return false;
+  return task.assignee === principal.username || principal.role === 'dispatcher' || supervises(principal, supervisors);
+}
+
+export function assertCanUnclaim(principal: Principal, task: TaskRow, supervisors: readonly string[]): void {
+  assertOpen(task);
+  if (task.assignee && !mayUnclaim(principal, task, supervisors)) throw new DomainError('auth.forbidden', 'only the assignee, a dispatcher or who assigned the task can give it back');
+}
+
+export function mayReassign(principal: Principal, task: TaskRow, supervisors: readonly string[]): boolean {
+  return task.state === 'created' && supervises(principal, supervisors);
+}
+
+export function assertCanReassign(principal: Principal, task: TaskRow, supervisors: readonly string[]): void {
+  assertOpen(task);
+  if (!mayReassign(principal, task, supervisors)) throw new DomainError('auth.forbidden', 'only who assigned the task (or an admin) can reassign it');
 }
 
 export function assertCanComplete(principal: Principal, task: TaskRow, candidate: boolean): void {
-  if (task.state !== 'created') throw new DomainError('task.already_completed', `task ${task.id} is ${task.state}`);
+  assertOpen(task);
   if (task.assignee && task.assignee !== principal.username) throw new DomainError('task.already_claimed', `task ${task.id} is claimed by ${task.assignee}`, { assignee: task.assignee });
   if (!task.assignee && !candidate) throw new DomainError('auth.forbidden', 'you are not a candidate for this task');
 }

@@ -1,8 +1,8 @@
 /**
  * Task routes: my lists (待办 / 已办 / 办结) with counts, a task with its case, its form with the
- * options the form's selects need, claim, unclaim, and complete with server-side validation of
- * the form data (the form's JSON Schema, then the dynamic options). Each handler loads,
- * authorizes, acts, presents.
+ * options the form's selects need, claim, give back (with a reason; see supervision.ts for where
+ * it goes), reassign (转派), and complete with server-side validation of the form data (the
+ * form's JSON Schema, then the dynamic options). Each handler loads, authorizes, acts, presents.
  */
 import type { DataSource } from 'typeorm';
 import { requestChangeVersion, type ApiRegistry } from '../api/src/http/route.js';
@@ -11,7 +11,8 @@ import { DomainError, type FieldError } from '../errors/index.js';
 import { CaseEntity } from '../cases/entities.js';
 import { presentCase } from '../cases/presenter.js';
 import { TaskEntity, type TaskRow } from './entities.js';
-import { assertCanClaim, assertCanComplete, assertCanUnclaim, loadVisibleTask } from './policy.js';
+import { assertCanClaim, assertCanComplete, assertCanReassign, assertCanUnclaim, loadVisibleTask, mayReassign, mayUnclaim } from './policy.js';
+import { supervisorGroups } from './supervision.js';
 import type { TaskView } from './queries.js';
 import { createTaskLists } from './list-cache.js';
 
@@ -31,6 +32,15 @@ export interface FormOption {
 
 /** Options for the forms' dynamic selects (`valuesKey`), given the task and its variables. */
 export type FormOptionsProvider = (task: TaskRow, variables: Variables) => Promise<Record<string, FormOption[]>>;
+
+/**
+ * Who an open task may be reassigned to (转派): for a task offered to groups, their members; for
+ * a task given to one person, the people its assigning form could have chosen.
+ */
+export type ReassignTargets = (task: TaskRow, variables: Variables, ownGroups: readonly string[]) => Promise<FormOption[]>;
+
+/** A person's words for giving a task back or reassigning it: required, at most 500 characters. */
+const reasonSchema = { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S', description: '原因 — why the task is given back or reassigned' } as const;
 
 const problem = { description: 'problem', contentType: 'application/problem+json', schema: { $ref: '#/components/schemas/Problem' } };
 const idParams = { type: 'object', required: ['id'], additionalProperties: false, properties: { id: { type: 'string', minLength: 1, maxLength: 36 } } };
@@ -60,9 +70,16 @@ const formDataKeys = [
   'recheckResult', 'recheckFindings', 'recheckPhotos', 'recheckPhotoCheck',
 ];
 
-export function registerTaskRoutes(registry: ApiRegistry, deps: { dataSource: DataSource; engine: WorkflowEngine; forms: FormCatalog; options: FormOptionsProvider }): void {
-  const { dataSource, engine, forms, options } = deps;
+export function registerTaskRoutes(registry: ApiRegistry, deps: { dataSource: DataSource; engine: WorkflowEngine; forms: FormCatalog; options: FormOptionsProvider; reassignTargets: ReassignTargets }): void {
+  const { dataSource, engine, forms, options, reassignTargets } = deps;
   const listTasks = createTaskLists(dataSource);
+
+  /** The task's own groups in the diagram, and the groups that stand behind it (supervision.ts). */
+  async function supervisionOf(task: TaskRow): Promise<{ ownGroups: string[]; supervisors: string[] }> {
+    const { candidateGroups, candidateUsers } = await engine.getUserTask(task.id);
+    const supervisors = await supervisorGroups(dataSource.manager, { id: task.id, caseId: task.caseId, createdAt: task.createdAt, candidateGroups, candidateUsers });
+    return { ownGroups: candidateGroups, supervisors };
+  }
 
   registry.add<Record<string, never>, { view: TaskView; limit: number; offset: number; counts: boolean }, unknown>({
     method: 'get', path: '/tasks', summary: '待办 / 已办 / 办结 — my task lists', tags: ['tasks'],
@@ -98,16 +115,25 @@ export function registerTaskRoutes(registry: ApiRegistry, deps: { dataSource: Da
 
   registry.add<{ id: string }, Record<string, never>, unknown>({
     method: 'get', path: '/tasks/:id', summary: 'a task and its case', tags: ['tasks'], params: idParams,
-    responses: { 200: { description: 'the task', schema: { type: 'object', properties: { task: taskSchema, case: {}, canClaim: { type: 'boolean' }, canComplete: { type: 'boolean' } } } }, 401: problem, 404: problem },
+    responses: {
+      200: {
+        description: 'the task',
+        schema: { type: 'object', properties: { task: taskSchema, case: {}, canClaim: { type: 'boolean' }, canComplete: { type: 'boolean' }, canUnclaim: { type: 'boolean' }, canReassign: { type: 'boolean' } } },
+      },
+      401: problem, 404: problem,
+    },
     async handler(ctx, { params, principal }) {
       const { task, candidate } = await loadVisibleTask(dataSource, principal, params.id);
       const row = await dataSource.getRepository(CaseEntity).findOneOrFail({ where: { id: task.caseId } });
       const open = task.state === 'created';
+      const { supervisors } = open ? await supervisionOf(task) : { supervisors: [] };
       ctx.body = {
         task: presentTask(task),
         case: presentCase(row),
         canClaim: open && !task.assignee && candidate,
         canComplete: open && (task.assignee === principal.username || (!task.assignee && candidate)),
+        canUnclaim: mayUnclaim(principal, task, supervisors),
+        canReassign: mayReassign(principal, task, supervisors),
       };
     },
   });
@@ -138,13 +164,48 @@ export function registerTaskRoutes(registry: ApiRegistry, deps: { dataSource: Da
     },
   });
 
+  registry.add<{ id: string }, Record<string, never>, { reason: string }>({
+    method: 'post', path: '/tasks/:id/unclaim', audit: 'task.unclaim', summary: 'give a task back (取消认领), saying why; a task given to one person goes back to whoever assigned it',
+    tags: ['tasks'], params: idParams,
+    body: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: reasonSchema } },
+    responses: { 200: { description: 'the task', schema: taskSchema }, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
+    async handler(ctx, { params, body, principal }) {
+      const { task } = await loadVisibleTask(dataSource, principal, params.id);
+      assertCanUnclaim(principal, task, task.state === 'created' ? (await supervisionOf(task)).supervisors : []);
+      await engine.unclaimUserTask(task.id, { actor: principal, reason: body.reason.trim() });
+      ctx.body = presentTask(await dataSource.getRepository(TaskEntity).findOneOrFail({ where: { id: task.id } }));
+    },
+  });
+
+  const optionSchema = { type: 'object', properties: { value: { type: 'string' }, label: { type: 'string' } } } as const;
   registry.add<{ id: string }, Record<string, never>, unknown>({
-    method: 'post', path: '/tasks/:id/unclaim', audit: 'task.unclaim', summary: 'give a task back (取消认领)', tags: ['tasks'], params: idParams,
-    responses: { 200: { description: 'the task', schema: taskSchema }, 401: problem, 403: problem, 404: problem, 409: problem },
+    method: 'get', path: '/tasks/:id/reassign-options', summary: 'who an open task may be reassigned to (转派)', tags: ['tasks'], params: idParams,
+    responses: { 200: { description: 'the choices', schema: { type: 'object', properties: { options: { type: 'array', items: optionSchema } } } }, 401: problem, 403: problem, 404: problem, 409: problem },
     async handler(ctx, { params, principal }) {
       const { task } = await loadVisibleTask(dataSource, principal, params.id);
-      assertCanUnclaim(principal, task);
-      await engine.unclaimUserTask(task.id, { actor: principal });
+      const { ownGroups, supervisors } = task.state === 'created' ? await supervisionOf(task) : { ownGroups: [], supervisors: [] };
+      assertCanReassign(principal, task, supervisors);
+      const choices = await reassignTargets(task, await engine.getVariables(task.processInstanceKey), ownGroups);
+      ctx.body = { options: choices.filter((o) => o.value !== task.assignee) };
+    },
+  });
+
+  registry.add<{ id: string }, Record<string, never>, { assignee: string; reason: string }>({
+    method: 'post', path: '/tasks/:id/reassign', audit: 'task.reassign', summary: 'give an open task to someone else (转派), saying why', tags: ['tasks'], params: idParams,
+    body: {
+      type: 'object', additionalProperties: false, required: ['assignee', 'reason'],
+      properties: { assignee: { type: 'string', minLength: 1, maxLength: 128 }, reason: reasonSchema },
+    },
+    responses: { 200: { description: 'the task', schema: taskSchema }, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem },
+    async handler(ctx, { params, body, principal }) {
+      const { task } = await loadVisibleTask(dataSource, principal, params.id);
+      const { ownGroups, supervisors } = task.state === 'created' ? await supervisionOf(task) : { ownGroups: [], supervisors: [] };
+      assertCanReassign(principal, task, supervisors);
+      const choices = await reassignTargets(task, await engine.getVariables(task.processInstanceKey), ownGroups);
+      if (!choices.some((o) => o.value === body.assignee)) {
+        throw new DomainError('task.assignee_not_allowed', `${body.assignee} is not one of the people this task can be given to`, { field: 'assignee' });
+      }
+      await engine.reassignUserTask(task.id, body.assignee, { actor: principal, reason: body.reason.trim() });
       ctx.body = presentTask(await dataSource.getRepository(TaskEntity).findOneOrFail({ where: { id: task.id } }));
     },
   });

@@ -12,7 +12,7 @@ import { problemMiddleware } from './http/problem.js';
 import { conditionalJson } from './http/etag.js';
 import { authorizeRole } from './http/principal.js';
 import { registerCaseRoutes } from '../../cases/routes.js';
-import { registerTaskRoutes, type FormOptionsProvider } from '../../tasks/routes.js';
+import { registerTaskRoutes, type FormOptionsProvider, type ReassignTargets } from '../../tasks/routes.js';
 import { createFormCatalog } from '../../forms/index.js';
 import { serveWeb } from '../../web/server/static.js';
 
@@ -21,6 +21,8 @@ export interface AppDeps {
   authenticate: Authenticate;
   /** Options for the forms' selects (people and units); built from the directory of users and units. */
   formOptions: FormOptionsProvider;
+  /** Who a task can be reassigned to (转派); from the same directory. */
+  reassignTargets: ReassignTargets;
   /** Records the audited routes (case actions, exports). */
   audit?: AuditRecorder;
   /** Route modules contributed by other concepts (identity, admin, SMS …). */
@@ -40,7 +42,7 @@ export function createApp(deps: AppDeps): { app: Koa; registry: ApiRegistry; idl
   const { platform } = deps;
   const registry = new ApiRegistry();
   registerCaseRoutes(registry, { dataSource: platform.dataSource, cases: platform.cases, archive: platform.archive });
-  registerTaskRoutes(registry, { dataSource: platform.dataSource, engine: platform.engine, forms: createFormCatalog(), options: deps.formOptions });
+  registerTaskRoutes(registry, { dataSource: platform.dataSource, engine: platform.engine, forms: createFormCatalog(), options: deps.formOptions, reassignTargets: deps.reassignTargets });
   for (const register of deps.extraRoutes ?? []) register(registry);
 
   registry.add({

@@ -1,15 +1,29 @@
 /**
  * The choices the forms' selects offer (`valuesKey`): inspectors for 派发核实 / 派发核查, units
  * for 派遣 (the suggested one first), the dispatched unit's officers for 指派 (suggested first).
- * The same lists are used to check a submitted choice, so a form cannot name someone else.
+ * The same lists are used to check a submitted choice, so a form cannot name someone else, and
+ * to offer who a task can be reassigned to (转派).
  */
 import type { TaskRow } from '../../tasks/entities.js';
-import type { FormOption, FormOptionsProvider } from '../../tasks/routes.js';
+import type { FormOption, FormOptionsProvider, ReassignTargets } from '../../tasks/routes.js';
 import type { Variables } from '../../engine/port.js';
 import type { UnitStore } from '../../units/index.js';
 
 export interface PeopleDirectory {
-  list(filter: { role?: 'inspector' | 'officer'; unitId?: string; limit?: number }): Promise<{ users: { username: string; displayName: string; disabled?: boolean }[] }>;
+  list(filter: { role?: 'dispatcher' | 'inspector' | 'unit-lead' | 'officer'; unitId?: string; limit?: number }): Promise<{ users: { username: string; displayName: string; disabled?: boolean }[] }>;
+}
+
+type Role = NonNullable<Parameters<PeopleDirectory['list']>[0]['role']>;
+
+async function peopleOf(people: PeopleDirectory, role: Role, unitId?: string): Promise<FormOption[]> {
+  const { users } = await people.list({ role, ...(unitId ? { unitId } : {}), limit: 500 });
+  return users.filter((u) => !u.disabled).map((u) => ({ label: `${u.displayName}（${u.username}）`, value: u.username }));
+}
+
+async function officersOf(units: UnitStore, variables: Variables): Promise<FormOption[]> {
+  const unitId = typeof variables.unitId === 'string' ? variables.unitId : '';
+  const officers = unitId ? await units.listOfficers({ unitId }) : [];
+  return officers.map((o) => ({ label: `${o.displayName}（${o.username}）`, value: o.username }));
 }
 
 function suggestedFirst(options: FormOption[], suggested: unknown): FormOption[] {
@@ -22,21 +36,45 @@ export function createFormOptions(deps: { people: PeopleDirectory; units: UnitSt
   return async (task: TaskRow, variables: Variables): Promise<Record<string, FormOption[]>> => {
     switch (task.formId) {
       case 'assign-inspector':
-      case 'assign-recheck': {
-        const { users } = await people.list({ role: 'inspector', limit: 500 });
-        return { inspectorOptions: users.filter((u) => !u.disabled).map((u) => ({ label: `${u.displayName}（${u.username}）`, value: u.username })) };
-      }
+      case 'assign-recheck':
+        return { inspectorOptions: await peopleOf(people, 'inspector') };
       case 'dispatch-to-unit': {
         const list = await units.listUnits();
         return { unitOptions: suggestedFirst(list.map((u) => ({ label: u.name, value: u.id })), variables.suggestedUnitId) };
       }
-      case 'assign-officer': {
-        const unitId = typeof variables.unitId === 'string' ? variables.unitId : '';
-        const officers = unitId ? await units.listOfficers({ unitId }) : [];
-        return { officerOptions: suggestedFirst(officers.map((o) => ({ label: `${o.displayName}（${o.username}）`, value: o.username })), variables.suggestedOfficer) };
-      }
+      case 'assign-officer':
+        return { officerOptions: suggestedFirst(await officersOf(units, variables), variables.suggestedOfficer) };
       default:
         return {};
+    }
+  };
+}
+
+/**
+ * Who a task can be reassigned to: the members of the groups the diagram offers it to (the
+ * dispatchers, the unit's leads); for a task given to one person, whom its assigning form
+ * offers — any inspector for 现场核实 / 核查, the unit's officers for 执法处置.
+ */
+export function createReassignTargets(deps: { people: PeopleDirectory; units: UnitStore }): ReassignTargets {
+  const { people, units } = deps;
+  return async (task: TaskRow, variables: Variables, ownGroups: readonly string[]): Promise<FormOption[]> => {
+    if (ownGroups.length) {
+      const lists = await Promise.all(ownGroups.map((group) => {
+        if (group === 'dispatcher') return peopleOf(people, 'dispatcher');
+        if (group.startsWith('unit-lead:')) return peopleOf(people, 'unit-lead', group.slice('unit-lead:'.length));
+        return Promise.resolve([]);
+      }));
+      const seen = new Set<string>();
+      return lists.flat().filter((o) => !seen.has(o.value) && seen.add(o.value));
+    }
+    switch (task.formId) {
+      case 'verify-report':
+      case 'recheck':
+        return peopleOf(people, 'inspector');
+      case 'enforce':
+        return officersOf(units, variables);
+      default:
+        return [];
     }
   };
 }

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { createPlatform, type Platform } from './platform.js';
-import { createFormOptions } from './form-options.js';
+import { createFormOptions, createReassignTargets } from './form-options.js';
 import { seedDemo } from './demo.js';
 import { SmscSimulator } from '../../sms/index.js';
 import { createWebhook } from '../../sms/webhook.js';
@@ -79,6 +79,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
     audit,
     trustProxy: config.trustProxy,
     formOptions: createFormOptions({ people: identity.accounts as never, units: platform.units }),
+    reassignTargets: createReassignTargets({ people: identity.accounts as never, units: platform.units }),
     extraRoutes: [
       (r) => registerIdentityRoutes(r, { identity }),
       (r) => registerAuditRoutes(r, { audit }),

@@ -124,6 +124,17 @@ describe('embedded engine adapter', function () {
     await expectDomainError(engine.completeUserTask('no-such-task', {}), 'task.not_found');
   });
 
+  it('reassigns an open task whoever holds it (转派), and never a closed one', async () => {
+    const instance = await startReview('T-3b', { reviewer: null });
+    const [task] = await engine.listUserTasks({ processInstanceKey: instance.key, state: 'created' });
+    expect((await engine.reassignUserTask(task.key, 'wang', { reason: '无人认领' })).assignee).to.equal('wang');
+    expect((await engine.reassignUserTask(task.key, 'zhao', { reason: '王休假' })).assignee).to.equal('zhao');
+    expect((await engine.getUserTask(task.key)).assignee).to.equal('zhao');
+    await expectDomainError(engine.reassignUserTask(task.key, '  '), 'request.invalid');
+    await engine.completeUserTask(task.key, { decision: 'yes' });
+    await expectDomainError(engine.reassignUserTask(task.key, 'wang'), 'task.already_completed');
+  });
+
   it('loops back, correlates messages by key, and survives a restart between steps', async () => {
     const instance = await startReview('T-4');
     let [task] = await engine.listUserTasks({ processInstanceKey: instance.key, state: 'created' });

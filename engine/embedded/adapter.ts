@@ -226,8 +226,12 @@ export class EmbeddedEngine implements WorkflowEngine {
     return this.tasks.claim(key, assignee, options);
   }
 
-  unclaimUserTask(key: string, options?: { actor?: Actor }): Promise<UserTask> {
+  unclaimUserTask(key: string, options?: { actor?: Actor; reason?: string }): Promise<UserTask> {
     return this.tasks.unclaim(key, options);
+  }
+
+  reassignUserTask(key: string, assignee: string, options?: { actor?: Actor; reason?: string }): Promise<UserTask> {
+    return this.tasks.reassign(key, assignee, options);
   }
 
   completeUserTask(key: string, variables: Variables, options?: CompleteOptions): Promise<UserTask> {

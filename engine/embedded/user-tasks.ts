@@ -11,6 +11,10 @@ import { UserTaskEntity, type UserTaskRow } from './entities.js';
 import type { InstanceStore } from './instance-store.js';
 import { applyMappings, plainVariables, toTask } from './rows.js';
 
+function checkAssignee(assignee: string): void {
+  if (typeof assignee !== 'string' || !assignee.trim() || assignee.length > 128) throw new DomainError('request.invalid', 'assignee must be a non-empty string', { field: 'assignee' });
+}
+
 export class UserTaskCommands {
   constructor(
     private readonly ds: DataSource,
@@ -40,10 +44,9 @@ export class UserTaskCommands {
   }
 
   async claim(key: string, assignee: string, options: { actor?: Actor } = {}): Promise<UserTask> {
-    if (typeof assignee !== 'string' || !assignee.trim() || assignee.length > 128) throw new DomainError('request.invalid', 'assignee must be a non-empty string', { field: 'assignee' });
+    checkAssignee(assignee);
     return this.ds.transaction(async (tx) => {
-      const row = await this.row(key, tx);
-      if (row.state !== 'created') throw new DomainError('task.already_completed', `task ${key} is ${row.state}`);
+      const row = await this.openRow(key, tx);
       if (row.assignee && row.assignee !== assignee) throw new DomainError('task.already_claimed', `task ${key} is claimed by ${row.assignee}`, { assignee: row.assignee });
       if (row.assignee === assignee) return toTask(row);
       const result = await tx.createQueryBuilder().update(UserTaskEntity).set({ assignee })
@@ -55,16 +58,38 @@ export class UserTaskCommands {
     });
   }
 
-  async unclaim(key: string, options: { actor?: Actor } = {}): Promise<UserTask> {
+  async unclaim(key: string, options: { actor?: Actor; reason?: string } = {}): Promise<UserTask> {
     return this.ds.transaction(async (tx) => {
-      const row = await this.row(key, tx);
-      if (row.state !== 'created') throw new DomainError('task.already_completed', `task ${key} is ${row.state}`);
+      const row = await this.openRow(key, tx);
       if (!row.assignee) return toTask(row);
       await tx.getRepository(UserTaskEntity).update({ key, state: 'created' }, { assignee: null });
       const task = { ...toTask(row), assignee: null };
-      await this.hooks.userTaskAssigned?.({ task, variables: {}, actor: options.actor ?? null, previousAssignee: row.assignee }, tx);
+      await this.hooks.userTaskAssigned?.({ task, variables: {}, actor: options.actor ?? null, previousAssignee: row.assignee, reason: options.reason ?? null }, tx);
       return task;
     });
+  }
+
+  async reassign(key: string, assignee: string, options: { actor?: Actor; reason?: string } = {}): Promise<UserTask> {
+    checkAssignee(assignee);
+    return this.ds.transaction(async (tx) => {
+      const row = await this.openRow(key, tx);
+      if (row.assignee === assignee) return toTask(row);
+      // only the holder read above is replaced: a claim or reassign that got in between wins
+      const result = await tx.createQueryBuilder().update(UserTaskEntity).set({ assignee })
+        .where(row.assignee === null ? 'key = :key AND state = :state AND assignee IS NULL' : 'key = :key AND state = :state AND assignee = :previous', { key, state: 'created', previous: row.assignee })
+        .execute();
+      if (result.affected !== 1) throw new DomainError('task.already_claimed', `task ${key} changed hands concurrently`);
+      const task = { ...toTask(row), assignee };
+      await this.hooks.userTaskAssigned?.({ task, variables: {}, actor: options.actor ?? null, previousAssignee: row.assignee, reason: options.reason ?? null, reassigned: true }, tx);
+      return task;
+    });
+  }
+
+  /** The task's row while it is open (created), else task.already_completed. */
+  private async openRow(key: string, tx: EntityManager): Promise<UserTaskRow> {
+    const row = await this.row(key, tx);
+    if (row.state !== 'created') throw new DomainError('task.already_completed', `task ${key} is ${row.state}`);
+    return row;
   }
 
   async complete(key: string, submitted: Variables, options: CompleteOptions = {}): Promise<UserTask> {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import Koa from 'koa';
 import { expect } from 'chai';
 import { createApp } from '../../api/src/app.js';
-import { createFormOptions } from '../../api/src/form-options.js';
+import { createFormOptions, createReassignTargets } from '../../api/src/form-options.js';
 import { registerWebConfigRoutes, tileOrigin } from '../../web/server/config-routes.js';
 import { serveWeb } from '../../web/server/static.js';
 import { ensureWebBuild } from '../../web/server/build.js';
@@ -123,6 +123,7 @@ describe('admin pages API (units, categories, areas map, audit, modeler counts a
     const { app } = createApp({
       platform: server.platform, authenticate: server.identity.authenticate,
       formOptions: createFormOptions({ people: server.identity.accounts as never, units: server.platform.units }),
+      reassignTargets: createReassignTargets({ people: server.identity.accounts as never, units: server.platform.units }),
       extraRoutes: [(r) => registerWebConfigRoutes(r, { map: { tileUrl, attribution: '© 市测绘院' } })],
     });
     const pages = fs.mkdtempSync(path.join(os.tmpdir(), 'paidan-pages-'));

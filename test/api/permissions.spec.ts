@@ -73,7 +73,7 @@ describe('API permissions and bad input', function () {
     expect((await dispatcher.post(`/api/tasks/${assignTaskId}/claim`)).status).to.equal(200);
     expectProblem(await dispatcher2.post(`/api/tasks/${assignTaskId}/claim`), 409, 'task.already_claimed');
     expectProblem(await dispatcher2.post(`/api/tasks/${assignTaskId}/complete`, { variables: { inspector: 'inspector1' } }), 409, 'task.already_claimed');
-    expect((await dispatcher2.post(`/api/tasks/${assignTaskId}/unclaim`)).status).to.equal(200); // a dispatcher may release a colleague's task
+    expect((await dispatcher2.post(`/api/tasks/${assignTaskId}/unclaim`, { reason: '周敏休假' })).status).to.equal(200); // a dispatcher may release a colleague's task
     expect((await dispatcher2.post(`/api/tasks/${assignTaskId}/claim`)).status).to.equal(200);
 
     expectProblem(await dispatcher2.post(`/api/tasks/${assignTaskId}/complete`, { variables: { inspector: 'maybe-someone' } }), 422, 'form.invalid', 'inspector');

@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { createApp } from '../../api/src/app.js';
-import { createFormOptions } from '../../api/src/form-options.js';
+import { createFormOptions, createReassignTargets } from '../../api/src/form-options.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 describe('API: stopping lets requests in flight finish', function () {
@@ -22,6 +22,7 @@ describe('API: stopping lets requests in flight finish', function () {
     const { app, idle } = createApp({
       platform: server.platform, authenticate: server.identity.authenticate,
       formOptions: createFormOptions({ people: server.identity.accounts as never, units: server.platform.units }),
+      reassignTargets: createReassignTargets({ people: server.identity.accounts as never, units: server.platform.units }),
       extraRoutes: [(r) => r.add({
         method: 'get', path: '/slow', summary: 'test', tags: ['test'], access: 'public', responses: { 200: { description: 'ok' } },
         async handler(ctx) {

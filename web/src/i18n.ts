@@ -23,6 +23,9 @@ const zh = {
   categoryUnits: '分类别单位', newCategory: '新建类别', code: '代码', nameZh: '中文名称', nameEn: '英文名称', actor: '操作人', action: '操作', target: '对象',
   outcome: '结果', from: '起始时间', until: '截止时间', filter: '筛选', time: '时间', detail: '详情', older: '更早', newest: '最新', pages: '翻页',
   outcomeSuccess: '成功', outcomeFailure: '失败', outcomeRefused: '拒绝',
+  eventTaskUnclaimed: '退回', eventTaskReassigned: '转派', reassign: '转派', reassignTo: '转派给', reassignReason: '转派原因', reassignConfirm: '确认转派',
+  unclaimReason: '退回原因', unclaimConfirm: '确认退回', unclaimHint: '退回后，任务回到派发人（或原候选人）的待办，由其重新派发。', reason: '原因', returnedTo: '退回至',
+  previousAssignee: '原办理人', groupDispatcher: '坐席', groupUnitLead: '单位负责人', givenBack: '任务已退回', reassignedTo: '已转派给', noReassignTargets: '暂无可转派的人员', required: '必填',
   laws: '执法文件', lawSearch: '搜索法规条文', lawSearchHint: '如：占道经营、罚款、LED', lawTitle: '标题', lawIssuer: '发布机关', lawDocNumber: '文号', lawEffectiveDate: '施行日期', lawEffective: '现行有效', lawRepealed: '已废止', lawUpload: '上传执法文件', lawFile: '文件（PDF、Word .docx、ODT、Markdown 或文本）', lawUploaded: '已上传', lawDownload: '下载原文', lawNoResults: '没有找到相关文件', lawMatches: '处匹配', lawNextMatch: '下一处', lawPrevMatch: '上一处', lawBackToResults: '返回搜索结果', lawMarkRepealed: '标记为已废止', lawMarkEffective: '恢复为现行有效',
 } as const;
 
@@ -51,6 +54,9 @@ const en: Record<Key, string> = {
   categoryUnits: 'Units by category', newCategory: 'New category', code: 'Code', nameZh: 'Chinese name', nameEn: 'English name', actor: 'Actor', action: 'Action', target: 'Target',
   outcome: 'Outcome', from: 'From', until: 'Until', filter: 'Filter', time: 'Time', detail: 'Detail', older: 'Older', newest: 'Newest', pages: 'Pages',
   outcomeSuccess: 'success', outcomeFailure: 'failure', outcomeRefused: 'refused',
+  eventTaskUnclaimed: 'Given back', eventTaskReassigned: 'Reassigned', reassign: 'Reassign', reassignTo: 'Reassign to', reassignReason: 'Reason for reassigning', reassignConfirm: 'Reassign',
+  unclaimReason: 'Reason for giving back', unclaimConfirm: 'Give back', unclaimHint: 'The task goes back to whoever assigned it (or its candidates) to assign again.', reason: 'Reason', returnedTo: 'Back to',
+  previousAssignee: 'Previously', groupDispatcher: 'Dispatchers', groupUnitLead: 'Unit lead', givenBack: 'The task was given back', reassignedTo: 'Reassigned to', noReassignTargets: 'Nobody to reassign to', required: 'required',
   laws: 'Law documents', lawSearch: 'Search the regulations', lawSearchHint: 'e.g. 占道经营, 罚款, LED', lawTitle: 'Title', lawIssuer: 'Issued by', lawDocNumber: 'Document number', lawEffectiveDate: 'Effective from', lawEffective: 'In force', lawRepealed: 'Repealed', lawUpload: 'Upload a law document', lawFile: 'File (PDF, Word .docx, ODT, Markdown or text)', lawUploaded: 'Uploaded', lawDownload: 'Download original', lawNoResults: 'No matching documents', lawMatches: 'matches', lawNextMatch: 'Next', lawPrevMatch: 'Previous', lawBackToResults: 'Back to results', lawMarkRepealed: 'Mark as repealed', lawMarkEffective: 'Mark as in force',
 };
 

@@ -13,6 +13,7 @@ interface Sms { id: number; to: string; text: string; state?: string; createdAt?
 
 const eventKeys: Record<string, Parameters<typeof t>[0]> = {
   'case.created': 'eventCreated', 'task.created': 'eventTaskCreated', 'task.completed': 'eventTaskCompleted', 'task.claimed': 'eventTaskClaimed', 'case.closed': 'eventClosed', 'job.completed': 'eventJob',
+  'task.unclaimed': 'eventTaskUnclaimed', 'task.reassigned': 'eventTaskReassigned',
 };
 
 /** The automatic steps' names (the user tasks' names come with the case). */
@@ -83,6 +84,7 @@ export function CasePage({ id }: { id: string }) {
               {e.actor && <span class="muted" data-actor={e.actor}>{t('by')}: {actorName(e.actor, detail.names ?? noNames)}</span>}
               {e.round > 0 && <span class="muted">{t('round')} {e.round}</span>}
               {e.type === 'task.completed' && <FormData data={e.data} labels={labels} names={detail.names ?? noNames} />}
+              {(e.type === 'task.unclaimed' || e.type === 'task.reassigned') && <HandOverNote data={e.data} names={detail.names ?? noNames} />}
             </li>
           ))}
         </ol>
@@ -149,6 +151,23 @@ function FormData({ data, labels, names }: { data: unknown; labels: Record<strin
       {shown.map(([k, v], i) => (
         <span key={k} data-field={k}>{i > 0 ? ' · ' : ''}{labels[k]?.label ?? k}: {shownValue(k, v)}</span>
       ))}
+    </span>
+  );
+}
+
+/** A give-back or a 转派 in words: to whom (or back to which group), from whom, and why. */
+function HandOverNote({ data, names }: { data: unknown; names: CaseNames }) {
+  const d = (data && typeof data === 'object' ? data : {}) as { assignee?: unknown; previousAssignee?: unknown; reason?: unknown; returnedTo?: unknown };
+  const person = (v: string) => names.people[v] ?? v;
+  const group = (g: string) => (g === 'dispatcher' ? t('groupDispatcher') : g.startsWith('unit-lead:') ? `${names.units[g.slice(10)] ?? g.slice(10)}${t('groupUnitLead')}` : g);
+  const parts: [string, string, string][] = [];
+  if (typeof d.assignee === 'string') parts.push(['assignee', t('reassignTo'), person(d.assignee)]);
+  if (typeof d.previousAssignee === 'string') parts.push(['previousAssignee', t('previousAssignee'), person(d.previousAssignee)]);
+  if (Array.isArray(d.returnedTo)) parts.push(['returnedTo', t('returnedTo'), d.returnedTo.filter((g): g is string => typeof g === 'string').map(group).join('、')]);
+  if (typeof d.reason === 'string') parts.push(['reason', t('reason'), d.reason]);
+  return (
+    <span class="data">
+      {parts.map(([k, label, value], i) => <span key={k} data-field={k}>{i > 0 ? ' · ' : ''}{label}: {value}</span>)}
     </span>
   );
 }

@@ -1,19 +1,22 @@
 /**
- * One task: its case (summary, location, photos), claim / unclaim, and the form rendered by
- * form-js; the server's field errors (422) are shown inline and in a summary.
+ * One task: its case (summary, location, photos), claim, give back (取消认领, with a reason) and
+ * 转派 (reassign, with a reason) where the person may, and the form rendered by form-js; the
+ * server's field errors (422) are shown inline and in a summary.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, post, type CaseRecord, type FieldError } from '../api.js';
 import { t } from '../i18n.js';
 import { navigate } from '../router.js';
+import { user } from '../session.js';
 import { CaseSummary } from '../ui/case-summary.js';
 import { PhotoPicker } from '../ui/photo-picker.js';
 import { mountForm, photoFields, type FormSchema, type MountedForm } from '../ui/task-form.js';
 
 interface TaskAnswer {
   task: { id: string; caseId: string; elementId: string; name: string | null; assignee: string | null; state: string; round: number };
-  case: CaseRecord; canClaim: boolean; canComplete: boolean;
+  case: CaseRecord; canClaim: boolean; canComplete: boolean; canUnclaim?: boolean; canReassign?: boolean;
 }
+interface Choice { value: string; label: string }
 interface FormAnswer { formId: string; schema: FormSchema; data: Record<string, unknown>; options: Record<string, unknown> }
 
 export function TaskPage({ id }: { id: string }) {
@@ -52,10 +55,10 @@ export function TaskPage({ id }: { id: string }) {
     };
   }, [formAnswer]);
 
-  async function act(action: 'claim' | 'unclaim') {
+  async function claim() {
     setBusy(true);
     try {
-      await post(`/tasks/${id}/${action}`);
+      await post(`/tasks/${id}/claim`);
       await load();
     } catch (e) {
       setMessage((e as Error).message);
@@ -100,10 +103,10 @@ export function TaskPage({ id }: { id: string }) {
       <h1>{task.task.name ?? task.task.elementId} <span class="muted">{task.case.number}</span></h1>
       <CaseSummary record={task.case} />
       <div class="actions">
-        {task.canClaim && !task.task.assignee && <button class="primary" disabled={busy} onClick={() => void act('claim')}>{t('claim')}</button>}
-        {task.task.assignee && task.canComplete && <button disabled={busy} onClick={() => void act('unclaim')}>{t('unclaim')}</button>}
+        {task.canClaim && !task.task.assignee && <button class="primary" disabled={busy} onClick={() => void claim()}>{t('claim')}</button>}
         <a class="button" href={`/cases/${task.case.id}`}>{t('caseOf')} · {t('timeline')}</a>
       </div>
+      <HandOver taskId={id} assignee={task.task.assignee} canUnclaim={!!task.canUnclaim} canReassign={!!task.canReassign} onDone={(left) => (left ? navigate('/') : void load())} />
       {!task.canComplete && task.canClaim && <p class="hint">{t('claimFirst')}</p>}
       {formAnswer && (
         <form class="task-form card" onSubmit={complete} noValidate>
@@ -122,5 +125,83 @@ export function TaskPage({ id }: { id: string }) {
         </form>
       )}
     </article>
+  );
+}
+
+/**
+ * 取消认领 and 转派: each opens a small form asking for the reason (required by the server too).
+ * Giving back one's own task leaves the page (the task is no longer one's own).
+ */
+function HandOver({ taskId, assignee, canUnclaim, canReassign, onDone }: { taskId: string; assignee: string | null; canUnclaim: boolean; canReassign: boolean; onDone: (left: boolean) => void }) {
+  const [open, setOpen] = useState<'unclaim' | 'reassign' | null>(null);
+  const [reason, setReason] = useState('');
+  const [choices, setChoices] = useState<Choice[] | null>(null);
+  const [target, setTarget] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  if (!canUnclaim && !canReassign) return null;
+
+  function show(which: 'unclaim' | 'reassign') {
+    setOpen(which);
+    setReason('');
+    setError('');
+    if (which === 'reassign') {
+      setChoices(null);
+      get<{ options: Choice[] }>(`/tasks/${taskId}/reassign-options`).then((answer) => {
+        setChoices(answer.options);
+        setTarget(answer.options[0]?.value ?? '');
+      }, (e) => setError((e as Error).message));
+    }
+  }
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    if (!reason.trim()) {
+      setError(`${open === 'unclaim' ? t('unclaimReason') : t('reassignReason')}：${t('required')}`);
+      return;
+    }
+    setBusy(true);
+    try {
+      if (open === 'unclaim') await post(`/tasks/${taskId}/unclaim`, { reason });
+      else await post(`/tasks/${taskId}/reassign`, { assignee: target, reason });
+      const me = user.get()?.username;
+      setOpen(null);
+      onDone(open === 'unclaim' && assignee === me);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div class="hand-over">
+      {!open && (
+        <div class="actions">
+          {canUnclaim && <button type="button" onClick={() => show('unclaim')}>{t('unclaim')}</button>}
+          {canReassign && <button type="button" onClick={() => show('reassign')}>{t('reassign')}</button>}
+        </div>
+      )}
+      {open && (
+        <form class="card" data-form={open} onSubmit={submit} noValidate>
+          {open === 'unclaim' && <p class="hint">{t('unclaimHint')}</p>}
+          {open === 'reassign' && (
+            choices === null ? <p aria-busy="true">{t('loading')}</p>
+              : choices.length === 0 ? <p class="hint">{t('noReassignTargets')}</p>
+                : <label>{t('reassignTo')}<select name="assignee" value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
+                  {choices.map((c) => <option key={c.value} value={c.value}>{c.label}</option>)}
+                </select></label>
+          )}
+          <label>{open === 'unclaim' ? t('unclaimReason') : t('reassignReason')}
+            <textarea name="reason" required maxLength={500} rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+          </label>
+          {error && <p class="error" role="alert">{error}</p>}
+          <div class="actions">
+            <button type="submit" class="primary" disabled={busy || (open === 'reassign' && !target)}>{open === 'unclaim' ? t('unclaimConfirm') : t('reassignConfirm')}</button>
+            <button type="button" onClick={() => setOpen(null)}>{t('cancel')}</button>
+          </div>
+        </form>
+      )}
+    </div>
   );
 }
