@@ -1,0 +1,67 @@
+/**
+ * Hostile input answered as a client error, never 500 (security review, issue 13): bodies
+ * that claim a compression they do not have, numbers too large to be numbers (1e309 becomes
+ * Infinity), and usernames that are not well-formed Unicode (a lone UTF-16 surrogate).
+ */
+import { gzipSync, deflateSync } from 'node:zlib';
+import { expect } from 'chai';
+import { startTestServer, type ApiClient, type TestServer } from '../support/server.js';
+
+describe('hostile input is a client error, never 500', function () {
+  this.timeout(120_000);
+  let server: TestServer;
+  let admin: ApiClient;
+
+  before(async () => {
+    server = await startTestServer();
+    admin = await server.signIn('admin');
+  });
+  after(async () => server?.close());
+
+  function expectProblem(response: { status: number; body: any; headers: Headers }, status: number, code: string, what = '') {
+    expect(response.status, `${what} ${JSON.stringify(response.body)}`).to.equal(status);
+    expect(response.headers.get('content-type'), what).to.match(/^application\/problem\+json/);
+    expect(response.body, what).to.include({ status, code });
+    expect(response.body.title, what).to.be.a('string').and.not.equal('');
+  }
+
+  /** A raw POST whose body bytes are sent as given (ApiClient would JSON-encode a Buffer). */
+  async function postRaw(url: string, body: Uint8Array, headers: Record<string, string>, token: string | null = null) {
+    const response = await fetch(`${server.url}${url}`, {
+      method: 'POST', body, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    });
+    const type = response.headers.get('content-type') ?? '';
+    return { status: response.status, headers: response.headers, body: (type.includes('json') ? await response.json() : await response.text()) as any };
+  }
+
+  describe('compressed bodies (F2)', () => {
+    const notCompressed = new TextEncoder().encode(JSON.stringify({ username: 'admin', password: 'x' }));
+
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      it(`answers 400 request.invalid to a body that claims Content-Encoding: ${encoding} but is not (before sign-in, zh and en)`, async () => {
+        for (const url of ['/api/auth/login', '/api/cases', '/api/units']) {
+          const zh = await postRaw(url, notCompressed, { 'content-encoding': encoding });
+          expectProblem(zh, 400, 'request.invalid', `${encoding} ${url}`);
+          expect(zh.body.title).to.equal('请求参数不正确');
+          expect(zh.body.field).to.equal('body');
+          const en = await postRaw(url, notCompressed, { 'content-encoding': encoding, 'accept-language': 'en' });
+          expectProblem(en, 400, 'request.invalid', `${encoding} ${url} en`);
+          expect(en.body.title).to.equal('The request is invalid');
+        }
+      });
+    }
+
+    it('answers 400 to a gzip body cut short', async () => {
+      const whole = gzipSync(Buffer.from(JSON.stringify({ username: 'admin', password: 'x' })));
+      expectProblem(await postRaw('/api/auth/login', whole.subarray(0, whole.length - 6), { 'content-encoding': 'gzip' }), 400, 'request.invalid');
+    });
+
+    it('still reads a valid gzip or deflate JSON body', async () => {
+      const credentials = Buffer.from(JSON.stringify({ username: 'admin', password: 'wrong-password-1' }));
+      expectProblem(await postRaw('/api/auth/login', gzipSync(credentials), { 'content-encoding': 'gzip' }), 401, 'auth.invalid_credentials');
+      expectProblem(await postRaw('/api/auth/login', deflateSync(credentials), { 'content-encoding': 'deflate' }), 401, 'auth.invalid_credentials');
+      const unit = await postRaw('/api/units', gzipSync(Buffer.from(JSON.stringify({ id: 'U-GZIP', name: '压缩测试单位' }))), { 'content-encoding': 'gzip' }, admin.token);
+      expect(unit.status, JSON.stringify(unit.body)).to.equal(200);
+    });
+  });
+});
