@@ -64,4 +64,54 @@ describe('hostile input is a client error, never 500', function () {
       expect(unit.status, JSON.stringify(unit.body)).to.equal(200);
     });
   });
+
+  describe('usernames that are not well-formed Unicode (F11a)', () => {
+    const lone = ['ab\uD800', '\uDC00zz', 'x\uDBFFy'];
+
+    it('refuses them on POST /api/officers with 400, every time, and leaves no officer', async () => {
+      for (const username of lone) {
+        for (let attempt = 0; attempt < 2; attempt += 1) {
+          expectProblem(await admin.post('/api/officers', { username, displayName: '孤代理', unitId: 'U-JD-01' }), 400, 'request.invalid', `${JSON.stringify(username)} #${attempt}`);
+        }
+      }
+      const officers = (await admin.get('/api/officers')).body as { username: string }[];
+      expect(officers.filter((o) => !o.username.isWellFormed() || o.username.includes('\uFFFD'))).to.deep.equal([]);
+    });
+
+    it('refuses them on POST /api/unit-leads with 400, every time', async () => {
+      for (const username of lone) {
+        for (let attempt = 0; attempt < 2; attempt += 1) {
+          expectProblem(await admin.post('/api/unit-leads', { username, unitId: 'U-JD-01' }), 400, 'request.invalid', `${JSON.stringify(username)} #${attempt}`);
+        }
+      }
+    });
+
+    it('refuses them in roster entries and on the user routes with 400', async () => {
+      expectProblem(await admin.post('/api/rosters', { entries: [{ username: 'ab\uD800', date: '2030-01-01' }] }), 400, 'request.invalid', 'rosters');
+      expectProblem(await admin.post('/api/users', { username: 'ab\uD800', displayName: '孤代理', mobile: '13800000000', role: 'officer', unitId: 'U-JD-01' }), 400, 'request.invalid', 'users');
+      for (const path of ['/api/users/ab%ED%A0%80', `/api/users/${encodeURIComponent('ab\uFFFD')}`]) {
+        const response = await admin.get(path);
+        expect(response.status, `${path} ${JSON.stringify(response.body)}`).to.be.oneOf([400, 404]);
+      }
+    });
+
+    it('answers sign-in with such a name like a wrong password (401), zh and en', async () => {
+      for (const username of lone) {
+        const zh = await server.anonymous().post('/api/auth/login', { username, password: 'whatever-1' });
+        expectProblem(zh, 401, 'auth.invalid_credentials', JSON.stringify(username));
+        expect(zh.body.title).to.equal('用户名或密码错误');
+        const en = await server.anonymous().request('POST', '/api/auth/login', { username, password: 'whatever-1' }, { 'accept-language': 'en' });
+        expectProblem(en, 401, 'auth.invalid_credentials', JSON.stringify(username));
+      }
+    });
+
+    it('a second save of the same officer or lead updates it (200), never 500', async () => {
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        const officer = await admin.post('/api/officers', { username: 'dup.officer', displayName: `重复 ${attempt}`, unitId: 'U-JD-01' });
+        expect(officer.status, JSON.stringify(officer.body)).to.equal(200);
+        const lead = await admin.post('/api/unit-leads', { username: 'dup.lead', unitId: 'U-JD-01' });
+        expect(lead.status, JSON.stringify(lead.body)).to.equal(200);
+      }
+    });
+  });
 });
