@@ -184,7 +184,7 @@ export const areaCollectionSchema = {
         required: ['type', 'geometry', 'properties'],
         properties: {
           type: { const: 'Feature' },
-          id: { type: ['string', 'number'] },
+          id: { type: ['string', 'number'], minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER },
           geometry: { type: 'object' },
           properties: {
             type: 'object',

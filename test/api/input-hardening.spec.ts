@@ -11,10 +11,12 @@ describe('hostile input is a client error, never 500', function () {
   this.timeout(120_000);
   let server: TestServer;
   let admin: ApiClient;
+  let doc: any;
 
   before(async () => {
     server = await startTestServer();
     admin = await server.signIn('admin');
+    doc = (await server.anonymous().get('/api/openapi.json')).body;
   });
   after(async () => server?.close());
 
@@ -62,6 +64,41 @@ describe('hostile input is a client error, never 500', function () {
       expectProblem(await postRaw('/api/auth/login', deflateSync(credentials), { 'content-encoding': 'deflate' }), 401, 'auth.invalid_credentials');
       const unit = await postRaw('/api/units', gzipSync(Buffer.from(JSON.stringify({ id: 'U-GZIP', name: '压缩测试单位' }))), { 'content-encoding': 'gzip' }, admin.token);
       expect(unit.status, JSON.stringify(unit.body)).to.equal(200);
+    });
+  });
+
+  describe('numbers too large to be numbers (F3)', () => {
+    const hostile = ['1e309', '-1e309', '99999999999999999999', '1e20', '9007199254740993'];
+    const numeric = (schema: any) => [schema?.type].flat().some((t) => t === 'integer' || t === 'number');
+
+    it('answers 400 request.invalid for each in every integer query parameter and path id of the documented routes', async () => {
+      const tried: string[] = [];
+      for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+        for (const [method, op] of Object.entries(ops)) {
+          for (const parameter of (op.parameters ?? []) as { name: string; in: string; schema: unknown }[]) {
+            if (!numeric(parameter.schema)) continue;
+            for (const value of hostile) {
+              const filled = path.replace(/\{(\w+)\}/g, (_m, name: string) => (name === parameter.name && parameter.in === 'path' ? encodeURIComponent(value) : name === 'username' ? 'nobody' : name === 'key' ? 'enforcement-case' : 'doc-check'));
+              const url = parameter.in === 'query' ? `${filled}?${parameter.name}=${encodeURIComponent(value)}` : filled;
+              const response = await admin.request(method.toUpperCase(), url, ['post', 'put', 'patch'].includes(method) ? {} : undefined);
+              expectProblem(response, 400, 'request.invalid', `${method.toUpperCase()} ${url}`);
+              expect(response.body.field, `${method.toUpperCase()} ${url}`).to.equal(parameter.name);
+              tried.push(`${method.toUpperCase()} ${path} ${parameter.name}`);
+            }
+          }
+        }
+      }
+      // the routes the review named are among those tried
+      for (const key of ['GET /api/users offset', 'GET /api/sms/inbox offset', 'GET /api/audit before', 'GET /api/integration/sms/received after', 'GET /api/sms/inbox/{id} id', 'GET /api/cases offset', 'GET /api/tasks offset']) {
+        expect(tried, key).to.include(key);
+      }
+    });
+
+    it('answers 400 to 1e309 (Infinity once parsed) in a JSON body number', async () => {
+      const body = '{"code":"inf-check","nameZh":"无穷","nameEn":"Infinity","timeLimitHours":1e309}';
+      expectProblem(await admin.request('POST', '/api/categories', body), 400, 'request.invalid', 'categories');
+      const position = '{"lng":1e309,"lat":30}';
+      expectProblem(await admin.request('PUT', '/api/officers/zhangwei/position', position), 400, 'request.invalid', 'position');
     });
   });
 
