@@ -1,5 +1,6 @@
 /** The audit log for admins: search (newest first, paged) and a check of the hash chain. No route changes an entry. */
 import type { ApiRegistry } from '../api/src/http/route.js';
+import { maxRowId } from '../api/src/validation/bounds.js';
 import type { AuditLog, AuditQuery } from './log.js';
 
 const entrySchema = {
@@ -22,7 +23,7 @@ export const auditQuerySchema = {
     outcome: { type: 'string', enum: ['success', 'failure', 'refused'] },
     from: { type: 'string', pattern: isoTime, description: 'ISO 8601 time, inclusive' },
     to: { type: 'string', pattern: isoTime, description: 'ISO 8601 time, exclusive' },
-    before: { type: 'integer', minimum: 1, description: 'the `nextBefore` of the previous page' },
+    before: { type: 'integer', minimum: 1, maximum: maxRowId, description: 'the `nextBefore` of the previous page' },
     limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
   },
 };

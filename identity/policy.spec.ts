@@ -16,6 +16,8 @@ describe('identity: username and password rules', () => {
     expect(usernameProblem('ωang')).to.match(/look-alike/);
     expect(usernameProblem('')).to.match(/empty/);
     expect(usernameProblem('ab')).to.match(/3–32/);
+    expect(usernameProblem('wang\uD800')).to.match(/well-formed/); // a lone surrogate
+    expect(usernameProblem('\uDC00王强')).to.match(/well-formed/);
   });
 
   it('ships a list of a few thousand common passwords and checks it case-insensitively', () => {

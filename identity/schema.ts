@@ -1,5 +1,6 @@
 /** Request and response schemas of the identity routes (ajv; the OpenAPI document is built from them). */
 import { roles } from '../api/src/http/principal.js';
+import { maxOffset } from '../api/src/validation/bounds.js';
 import { deviceIdPattern } from './device.js';
 import { usernameInputMax } from './username.js';
 import { passwordInputMax } from './password-policy.js';
@@ -101,7 +102,7 @@ export const listUsersQuery = {
     role: roleField,
     unitId: { type: 'string', maxLength: 32 },
     q: { type: 'string', maxLength: 64 },
-    offset: { type: 'integer', minimum: 0, default: 0 },
+    offset: { type: 'integer', minimum: 0, maximum: maxOffset, default: 0 },
     limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
   },
 };

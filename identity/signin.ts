@@ -76,7 +76,9 @@ export function createSignIn(deps: { dataSource: DataSource; auth: AuthConfig; a
       throttled(origin);
       const username = normalizeUsername(request.username);
       const password = normalizePassword(request.password);
-      const account = await repo().findOne({ where: { username } });
+      // A name with a lone surrogate names no account (none can be created: usernameProblem), and
+      // the database would look up its U+FFFD-replaced twin instead: it is a wrong name, not a query.
+      const account = username.isWellFormed() ? await repo().findOne({ where: { username } }) : null;
 
       if (!account || account.disabled) {
         // The same work as a real check, then the same answer as a wrong password.
@@ -84,7 +86,7 @@ export function createSignIn(deps: { dataSource: DataSource; auth: AuthConfig; a
         throttle.fail(origin.ip ?? 'unknown');
         const wasLocked = !account && phantoms.isLocked(username);
         const nowLocked = !account && !wasLocked && phantoms.fail(username);
-        await log(origin, 'auth.login', account ? account.username : null, 'failure', { reason: account ? 'disabled' : 'unknown_user', username: username.slice(0, 64) });
+        await log(origin, 'auth.login', account ? account.username : null, 'failure', { reason: account ? 'disabled' : 'unknown_user', username: username.slice(0, 64).toWellFormed() });
         if (wasLocked || nowLocked) throw new DomainError('auth.locked', lockedMessage);
         throw new DomainError('auth.invalid_credentials', 'wrong username or password');
       }

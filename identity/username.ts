@@ -16,6 +16,7 @@ export function normalizeUsername(raw: string): string {
 
 /** Why a new username is refused, or null when it is acceptable. */
 export function usernameProblem(raw: string): string | null {
+  if (!raw.isWellFormed()) return 'is not well-formed Unicode (it has a lone surrogate)';
   if (raw.length > usernameInputMax) return `is longer than ${usernameInputMax} characters`;
   if (!raw.trim()) return 'is empty';
   if (/\s/u.test(raw.trim())) return 'must not contain spaces';

@@ -6,6 +6,7 @@
  */
 import type { DataSource } from 'typeorm';
 import type { ApiRegistry } from '../api/src/http/route.js';
+import { maxOffset, maxRowId } from '../api/src/validation/bounds.js';
 import { DomainError } from '../errors/index.js';
 import type { CaseService } from '../cases/service.js';
 import { CaseEntity } from '../cases/entities.js';
@@ -18,7 +19,7 @@ import type { InboxMessage } from './inbox-store.js';
 import type { OutboxMessage } from './outbox-store.js';
 
 const problem = { description: 'problem', contentType: 'application/problem+json', schema: { $ref: '#/components/schemas/Problem' } };
-const idParams = { type: 'object', required: ['id'], additionalProperties: false, properties: { id: { type: 'integer', minimum: 1 } } };
+const idParams = { type: 'object', required: ['id'], additionalProperties: false, properties: { id: { type: 'integer', minimum: 1, maximum: maxRowId } } };
 /** The longest text one SMS request may carry (the gateway splits it into up to 255 parts). */
 const maxTextLength = 1000;
 
@@ -74,7 +75,7 @@ export function registerSmsRoutes(registry: ApiRegistry, deps: { dataSource: Dat
       type: 'object', additionalProperties: false,
       properties: {
         handled: { type: 'boolean' }, q: { type: 'string', minLength: 1, maxLength: 100 },
-        limit: { type: 'integer', minimum: 1, maximum: 200, default: 20 }, offset: { type: 'integer', minimum: 0, default: 0 },
+        limit: { type: 'integer', minimum: 1, maximum: 200, default: 20 }, offset: { type: 'integer', minimum: 0, maximum: maxOffset, default: 0 },
       },
     },
     responses: { 200: { description: 'a page of messages', schema: { type: 'object', properties: { items: { type: 'array', items: inboxMessageSchema }, total: { type: 'integer' } } } }, 401: problem, 403: problem },
@@ -201,7 +202,7 @@ export function registerSmsRoutes(registry: ApiRegistry, deps: { dataSource: Dat
   registry.add<Record<string, never>, { after: number; limit: number }, unknown>({
     method: 'get', path: '/integration/sms/received', audit: 'sms.export', summary: '标准化接口 — received SMS after a cursor (poll with the last id you saw)', tags: ['integration'],
     access: ['admin', 'dispatcher'],
-    query: { type: 'object', additionalProperties: false, properties: { after: { type: 'integer', minimum: 0, default: 0 }, limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } } },
+    query: { type: 'object', additionalProperties: false, properties: { after: { type: 'integer', minimum: 0, maximum: maxRowId, default: 0 }, limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } } },
     responses: { 200: { description: 'messages in id order, and the cursor to pass next', schema: { type: 'object', properties: { items: { type: 'array', items: inboxMessageSchema }, next: { type: 'integer' } } } }, 401: problem, 403: problem },
     async handler(ctx, { query }) {
       const rows = await dataSource.getRepository(InboxEntity).createQueryBuilder('m').where('m.id > :after', { after: query.after })

@@ -9,7 +9,14 @@ import type { AreaKind, Shift } from './entities.js';
 export const unitIdPattern = '^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$';
 export const codePattern = '^[a-z][a-z0-9-]*$';
 const datePattern = '^\\d{4}-\\d{2}-\\d{2}$';
-const usernameSchema = { type: 'string', minLength: 1, maxLength: 128 } as const;
+/**
+ * No lone UTF-16 surrogate: the database stores one as U+FFFD, so the name looked up (with the
+ * surrogate) would never match the row saved and a second save would hit the unique key (500).
+ * ajv compiles patterns with the `u` flag, where a well-formed pair is one code point outside
+ * this class and only a lone surrogate falls in it.
+ */
+export const wellFormedPattern = '^[^\\uD800-\\uDFFF]*$';
+const usernameSchema = { type: 'string', minLength: 1, maxLength: 128, pattern: wellFormedPattern, description: 'well-formed Unicode (no lone surrogate)' } as const;
 const unitIdSchema = { type: 'string', minLength: 1, maxLength: 32, pattern: unitIdPattern } as const;
 const phoneSchema = { type: ['string', 'null'], maxLength: 32 } as const;
 
@@ -177,7 +184,7 @@ export const areaCollectionSchema = {
         required: ['type', 'geometry', 'properties'],
         properties: {
           type: { const: 'Feature' },
-          id: { type: ['string', 'number'] },
+          id: { type: ['string', 'number'], minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER },
           geometry: { type: 'object' },
           properties: {
             type: 'object',

@@ -1,6 +1,7 @@
 // The units store on a real test database: units, officers, rosters, leads, categories, and
 // area uploads saved in one transaction (all or nothing), with the revision bumped by writes.
 import { expect } from 'chai';
+import type { EntitySubscriberInterface, InsertEvent, ObjectLiteral } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../test/support/database.js';
 import { isDomainError, type DomainError } from '../errors/index.js';
 import { createUnitStore, isoWeekday, shanghaiDate, type UnitStore } from './store.js';
@@ -44,6 +45,40 @@ describe('units store', () => {
     expect(bad.message).to.match(/unknown unit U-XX-99/);
     const invalid = await refused(store.saveUnit({ id: 'bad id', name: '' }));
     expect(invalid.extra.errors!.map((e) => e.field)).to.include.members(['id', 'name']);
+  });
+
+  it('answers a save that loses a race for a new key with 409 conflict, not a raw unique-key error', async () => {
+    // Another writer inserts the same officer and lead between the store's look-up and its insert.
+    let racing = false;
+    const twin: EntitySubscriberInterface = {
+      async beforeInsert(event: InsertEvent<ObjectLiteral>) {
+        if (racing || !['unit_officer', 'unit_lead'].includes(event.metadata.tableName)) return;
+        racing = true;
+        try {
+          await event.manager.insert(event.metadata.target, { ...event.entity });
+        } finally {
+          racing = false;
+        }
+      },
+    };
+    db.dataSource.subscribers.push(twin);
+    const officer = await refused(store.saveOfficer({ username: 'race.officer', displayName: '竞争', unitId: 'U-JD-01' }));
+    expect(officer.code).to.equal('conflict');
+    expect(officer.status).to.equal(409);
+    const lead = await refused(store.saveUnitLead({ username: 'race.lead', unitId: 'U-JD-01' }));
+    expect(lead.code).to.equal('conflict');
+    db.dataSource.subscribers.splice(db.dataSource.subscribers.indexOf(twin), 1);
+    // nothing of the refused writes stays, and the next save goes through
+    expect(await store.getOfficer('race.officer')).to.equal(null);
+    expect((await store.saveOfficer({ username: 'race.officer', displayName: '竞争', unitId: 'U-JD-01' })).username).to.equal('race.officer');
+  });
+
+  it('refuses usernames that are not well-formed Unicode (a lone surrogate)', async () => {
+    for (const username of ['ab\uD800', '\uDC00']) {
+      expect(isDomainError(await refused(store.saveOfficer({ username, displayName: 'x', unitId: 'U-JD-01' })), 'request.invalid')).to.equal(true);
+      expect(isDomainError(await refused(store.saveUnitLead({ username, unitId: 'U-JD-01' })), 'request.invalid')).to.equal(true);
+    }
+    expect((await store.saveOfficer({ username: '张伟😀', displayName: 'x', unitId: 'U-JD-01' })).username).to.equal('张伟😀');
   });
 
   it('keeps officers, positions, rosters and duty by Asia/Shanghai date', async () => {

@@ -5,6 +5,7 @@
  */
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { DomainError, type FieldError } from '../errors/index.js';
+import { isUniqueViolation } from '../storage/unique.js';
 import {
   AreaCategoryUnitEntity, AreaEntity, CategoryEntity, OfficerEntity, RosterEntity, UnitEntity, UnitLeadEntity, UnitsRevisionEntity,
   type AreaCategoryUnitRow, type AreaKind, type AreaRow, type CategoryRow, type OfficerRow, type RosterRow, type Shift, type UnitLeadRow, type UnitRow,
@@ -99,11 +100,18 @@ export class UnitStore {
   }
 
   private async write<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    const result = await this.dataSource.manager.transaction(async (m) => {
-      const value = await work(m);
-      await m.createQueryBuilder().update(UnitsRevisionEntity).set({ revision: () => 'revision + 1' }).where('id = :id', { id: 1 }).execute();
-      return value;
-    });
+    let result: T;
+    try {
+      result = await this.dataSource.manager.transaction(async (m) => {
+        const value = await work(m);
+        await m.createQueryBuilder().update(UnitsRevisionEntity).set({ revision: () => 'revision + 1' }).where('id = :id', { id: 1 }).execute();
+        return value;
+      });
+    } catch (error) {
+      // another writer saved the same key between this write's look-up and its insert
+      if (isUniqueViolation(error)) throw new DomainError('conflict', 'saved at the same time by another request, try again', { cause: error });
+      throw error;
+    }
     for (const listener of this.listeners) listener();
     return result;
   }

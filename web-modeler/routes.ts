@@ -6,6 +6,7 @@
  */
 import type { DataSource } from 'typeorm';
 import type { ApiRegistry } from '../api/src/http/route.js';
+import { maxRowId } from '../api/src/validation/bounds.js';
 import type { WorkflowEngine } from '../engine/port.js';
 import { DomainError } from '../errors/index.js';
 import { CaseEntity } from '../cases/entities.js';
@@ -80,7 +81,7 @@ export function registerModelerRoutes(registry: ApiRegistry, deps: ModelerRouteD
   registry.add<{ key: string }, { version?: number }, unknown>({
     method: 'get', path: '/processes/:key/xml', summary: "a process's BPMN XML (the latest version, or `version`)", tags: ['processes'],
     params: { type: 'object', additionalProperties: false, required: ['key'], properties: { key: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_.-]{0,127}$' } } },
-    query: { type: 'object', additionalProperties: false, properties: { version: { type: 'integer', minimum: 1 } } },
+    query: { type: 'object', additionalProperties: false, properties: { version: { type: 'integer', minimum: 1, maximum: maxRowId } } },
     responses: { 200: { description: 'BPMN 2.0 XML', contentType: 'application/xml' }, 401: problem, 404: problem },
     async handler(ctx, { params, query }) {
       const list = await engine.listDefinitions(params.key);
@@ -93,7 +94,7 @@ export function registerModelerRoutes(registry: ApiRegistry, deps: ModelerRouteD
 
   registry.add<{ version: number }, Record<string, never>, unknown>({
     method: 'get', path: '/processes/enforcement-case/versions/:version/cases', summary: 'where the open cases of one version stand now: open cases per element (the modeler\'s overlay)', tags: ['processes'], access: ['admin'],
-    params: { type: 'object', additionalProperties: false, required: ['version'], properties: { version: { type: 'integer', minimum: 1 } } },
+    params: { type: 'object', additionalProperties: false, required: ['version'], properties: { version: { type: 'integer', minimum: 1, maximum: maxRowId } } },
     responses: { 200: { description: 'counts', schema: versionCasesSchema }, 401: problem, 403: problem, 404: problem },
     async handler(ctx, { params }) {
       if (!(await engine.listDefinitions(caseProcessId)).some((d) => d.version === params.version)) throw new DomainError('process.not_found', `no ${caseProcessId} version ${params.version}`);

@@ -9,6 +9,7 @@ import { bodyParser } from '@koa/bodyparser';
 import type { Platform } from './platform.js';
 import { ApiRegistry, type AuditRecorder, type Authenticate } from './http/route.js';
 import { problemMiddleware } from './http/problem.js';
+import { DomainError } from '../../errors/index.js';
 import { conditionalJson } from './http/etag.js';
 import { authorizeRole } from './http/principal.js';
 import { registerCaseRoutes } from '../../cases/routes.js';
@@ -36,6 +37,19 @@ export interface AppDeps {
   webImageSources?: string[];
   /** Reverse proxies whose X-Forwarded-For entries to believe, from the right (TRUST_PROXY; default 0). */
   trustProxy?: number;
+}
+
+/**
+ * A body the parser could not read. Its own errors carry a status (400 bad JSON, 413 too
+ * large, 415 unknown encoding) and the problem middleware maps them; zlib's and brotli's
+ * (a body that says gzip, deflate or br but is not) carry none and would answer 500, before
+ * sign-in, on every JSON route — they are the client's bytes, so 400 `request.invalid`.
+ */
+function unreadableBody(error: Error, ctx: Koa.Context): never {
+  if ((error as { status?: unknown }).status !== undefined) throw error;
+  const encoding = ctx.get('content-encoding').trim().toLowerCase();
+  if (!encoding || encoding === 'identity') throw error;
+  throw new DomainError('request.invalid', `the body is not valid ${encoding} data`, { field: 'body', cause: error });
 }
 
 export function createApp(deps: AppDeps): { app: Koa; registry: ApiRegistry; idle: (timeoutMs: number) => Promise<void> } {
@@ -95,8 +109,8 @@ export function createApp(deps: AppDeps): { app: Koa; registry: ApiRegistry; idl
   });
   app.use(conditionalJson());
   // Area uploads (GeoJSON of a whole district) may be large; every other body is small.
-  const largeBodies = bodyParser({ enableTypes: ['json'], jsonLimit: '32mb', encoding: 'utf-8' });
-  const smallBodies = bodyParser({ enableTypes: ['json'], jsonLimit: deps.jsonLimit ?? '1mb', encoding: 'utf-8' });
+  const largeBodies = bodyParser({ enableTypes: ['json'], jsonLimit: '32mb', encoding: 'utf-8', onError: unreadableBody });
+  const smallBodies = bodyParser({ enableTypes: ['json'], jsonLimit: deps.jsonLimit ?? '1mb', encoding: 'utf-8', onError: unreadableBody });
   app.use((ctx, next) => (ctx.path === '/api/areas' && ctx.method === 'POST' ? largeBodies(ctx, next) : smallBodies(ctx, next)));
   if (deps.webRoot) app.use(serveWeb(deps.webRoot, { imgSources: deps.webImageSources }));
   const router = registry.router(deps.authenticate, authorizeRole, deps.audit);

@@ -40,6 +40,32 @@ describe('OpenAPI 3.1 document at /api/openapi.json', function () {
     expect(createCase.responses).to.have.keys('201', '400', '401', '403');
   });
 
+  it('bounds every integer and number a request may carry (params, query, body; nested too)', () => {
+    // 1e309 coerces to Infinity and 99999999999999999999 to 1e20: both pass `type: integer`
+    // unless a maximum refuses them, and then reach SQL (OFFSET Infinity) as a 500.
+    const unbounded: string[] = [];
+    const skip = new Set(['enum', 'const', 'default', 'examples', 'example', 'description']);
+    const walk = (schema: unknown, where: string): void => {
+      if (Array.isArray(schema)) return schema.forEach((s, i) => walk(s, `${where}[${i}]`));
+      if (!schema || typeof schema !== 'object') return;
+      const s = schema as Record<string, unknown>;
+      const types = typeof s.type === 'string' ? [s.type] : Array.isArray(s.type) ? s.type : [];
+      if (types.some((t) => t === 'integer' || t === 'number')) {
+        const low = typeof s.minimum === 'number' || typeof s.exclusiveMinimum === 'number';
+        const high = typeof s.maximum === 'number' || typeof s.exclusiveMaximum === 'number';
+        if (!low || !high) unbounded.push(`${where} (${!low ? 'no minimum' : ''}${!low && !high ? ', ' : ''}${!high ? 'no maximum' : ''})`);
+      }
+      for (const [key, value] of Object.entries(s)) if (!skip.has(key)) walk(value, `${where}.${key}`);
+    };
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [method, op] of Object.entries(ops)) {
+        for (const parameter of op.parameters ?? []) walk(parameter.schema, `${method.toUpperCase()} ${path} ${parameter.in} ${parameter.name}`);
+        for (const [type, content] of Object.entries((op.requestBody?.content ?? {}) as Record<string, { schema?: unknown }>)) walk(content.schema, `${method.toUpperCase()} ${path} body ${type}`);
+      }
+    }
+    expect(unbounded).to.deep.equal([]);
+  });
+
   it('every documented operation answers (no "no route")', async () => {
     for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
       for (const method of Object.keys(ops)) {

@@ -8,6 +8,7 @@ import type { Context, Middleware } from 'koa';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { Router } from '@koa/router';
 import { ajv, addFormats } from '../validation/ajv.js';
+import { unboundedNumbers } from '../validation/bounds.js';
 import { DomainError, type FieldError } from '../../../errors/index.js';
 import type { Principal, Role } from './principal.js';
 
@@ -62,7 +63,12 @@ function fieldErrors(validate: ValidateFunction, where: string): FieldError[] {
   });
 }
 
-/** Path and query values arrive as strings: a second ajv instance coerces them to the schema's types. */
+/**
+ * Path and query values arrive as strings: a second ajv instance coerces them to the schema's
+ * types. `1e309` coerces to Infinity, which passes `type: integer`: only a maximum refuses it,
+ * hence the bounds every route must have (unboundedNumbers). Not strictNumbers here: with
+ * coercion, ajv 8 then lets the string "1e309" through even past a maximum.
+ */
 const coercingAjv = new Ajv({ allErrors: true, strict: false, coerceTypes: 'array', useDefaults: true });
 addFormats(coercingAjv);
 
@@ -84,7 +90,15 @@ export function requestChangeVersion(ctx: Context): string | null | undefined {
 export class ApiRegistry {
   readonly routes: RouteSpec<never, never, never>[] = [];
 
+  /** Throws for a route whose params, query or body carry an integer or number without both bounds. */
   add<P, Q, B>(spec: RouteSpec<P, Q, B>): void {
+    const where = `${spec.method.toUpperCase()} ${spec.path}`;
+    const unbounded = [
+      ...unboundedNumbers(spec.params, `${where} params`),
+      ...unboundedNumbers(spec.query, `${where} query`),
+      ...(spec.body === 'multipart' ? [] : unboundedNumbers(spec.body, `${where} body`)),
+    ];
+    if (unbounded.length > 0) throw new Error(`every integer and number of a route needs a minimum and a maximum (1e309 is Infinity): ${unbounded.join('; ')}`);
     this.routes.push(spec as unknown as RouteSpec<never, never, never>);
   }
 

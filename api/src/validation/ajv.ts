@@ -10,5 +10,6 @@ export function addFormats(instance: Ajv): void {
   (addFormatsFn as unknown as (a: Ajv) => void)(instance);
 }
 
-export const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, useDefaults: true });
+// strictNumbers: Infinity and NaN (JSON's 1e309 parses to Infinity) are no numbers, whatever `strict: false` says
+export const ajv = new Ajv({ allErrors: true, strict: false, strictNumbers: true, coerceTypes: false, useDefaults: true });
 addFormats(ajv);
