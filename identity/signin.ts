@@ -2,8 +2,8 @@
  * Signing in to a built-in account. Every attempt costs one argon2 verification whether the
  * name exists or not, fails with one message for a wrong name or password, counts towards the
  * account's lockout (names without a usable account lock alike, also in the database: see
- * name-lockout.ts) and the address's throttle, checks
- * the bound device, and yields a change-password-only session once the password has expired.
+ * name-lockout.ts) and the address's throttle, checks the bound device, and yields a
+ * change-password-only session once the password has expired.
  */
 import type { DataSource } from 'typeorm';
 import { DomainError } from '../errors/index.js';
