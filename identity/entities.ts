@@ -116,4 +116,27 @@ export const RefreshTokenEntity = new EntitySchema<RefreshTokenRow>({
   },
 });
 
-export const identityEntities = [AccountEntity, SessionEntity, RefreshTokenEntity];
+/**
+ * Lockout counters of names that have no usable account (unknown or disabled), so such a name
+ * locks after as many failures as a real account and stays locked across a restart just the
+ * same. Keyed by the SHA-256 of the normalized name; at most a bounded number of rows.
+ */
+export interface NameLockoutRow {
+  nameHash: string;
+  failedCount: number;
+  lockedUntil: Date | null;
+  updatedAt: Date;
+}
+
+export const NameLockoutEntity = new EntitySchema<NameLockoutRow>({
+  name: 'IdentityNameLockout',
+  tableName: 'identity_name_lockout',
+  columns: {
+    nameHash: ecol.key('name_hash', 64),
+    failedCount: ecol.int('failed_count'),
+    lockedUntil: ecol.datetime('locked_until', true),
+    updatedAt: ecol.datetime('updated_at'),
+  },
+});
+
+export const identityEntities = [AccountEntity, SessionEntity, RefreshTokenEntity, NameLockoutEntity];

@@ -79,6 +79,15 @@ describe('identity: sign-in (built-in accounts, over HTTP)', function () {
     expect(codes).to.deep.equal(['auth.invalid_credentials', 'auth.invalid_credentials', 'auth.invalid_credentials', 'auth.invalid_credentials', 'auth.locked', 'auth.locked']);
   });
 
+  it('locks a disabled account after as many failures too, like a name that does not exist', async () => {
+    await seedUsers(app, [{ username: 'retired1', password: good }]);
+    await app.identity.accounts.setDisabled('retired1', true, { principal: null, origin: { ip: null, userAgent: null } });
+    const c = app.client('10.1.0.5');
+    const codes: string[] = [];
+    for (let i = 1; i <= 6; i += 1) codes.push((await c.login('retired1', i === 6 ? good : `Wrong-${i}-pass`)).body.code as string);
+    expect(codes).to.deep.equal(['auth.invalid_credentials', 'auth.invalid_credentials', 'auth.invalid_credentials', 'auth.invalid_credentials', 'auth.locked', 'auth.locked']);
+  });
+
   it('throttles one address spraying passwords across many accounts (429 with Retry-After), without locking the accounts', async () => {
     const narrow = await startTestApp({ throttle: { burst: 10, perMinute: 5 } });
     try {

@@ -1,8 +1,9 @@
 /**
  * Signing in to a built-in account. Every attempt costs one argon2 verification whether the
  * name exists or not, fails with one message for a wrong name or password, counts towards the
- * account's lockout (unknown names lock alike, in memory) and the address's throttle, checks
- * the bound device, and yields a change-password-only session once the password has expired.
+ * account's lockout (names without a usable account lock alike, also in the database: see
+ * name-lockout.ts) and the address's throttle, checks the bound device, and yields a
+ * change-password-only session once the password has expired.
  */
 import type { DataSource } from 'typeorm';
 import { DomainError } from '../errors/index.js';
@@ -14,7 +15,8 @@ import { dummyHash, verifyPassword } from './hashing.js';
 import { normalizePassword } from './password-policy.js';
 import { normalizeUsername } from './username.js';
 import { normalizeDeviceId, sameDevice } from './device.js';
-import { FailureThrottle, PhantomLockout } from './throttle.js';
+import { FailureThrottle } from './throttle.js';
+import { NameLockouts } from './name-lockout.js';
 import type { Accounts } from './accounts.js';
 import type { IssuedSession, Origin, SessionStore } from './sessions.js';
 
@@ -35,7 +37,7 @@ export function createSignIn(deps: { dataSource: DataSource; auth: AuthConfig; a
   const repo = () => ds.getRepository(AccountEntity);
   const lockMs = auth.lockout.minutes * 60_000;
   const throttle = new FailureThrottle({ burst: auth.throttle.burst, perMinute: auth.throttle.perMinute, now: () => now().getTime() });
-  const phantoms = new PhantomLockout(auth.lockout.threshold, lockMs, () => now().getTime());
+  const nameLockouts = new NameLockouts({ threshold: auth.lockout.threshold, lockMs, now });
   const lockedMessage = `too many wrong passwords: the account is locked for up to ${auth.lockout.minutes} minutes`;
 
   const log = (origin: Origin, action: string, actor: string | null, outcome: 'success' | 'failure' | 'refused', detail: Record<string, unknown> | null, role: string | null = null) =>
@@ -84,10 +86,16 @@ export function createSignIn(deps: { dataSource: DataSource; auth: AuthConfig; a
         // The same work as a real check, then the same answer as a wrong password.
         await verifyPassword(account?.passwordHash ?? (await dummyHash()), password);
         throttle.fail(origin.ip ?? 'unknown');
-        const wasLocked = !account && phantoms.isLocked(username);
-        const nowLocked = !account && !wasLocked && phantoms.fail(username);
-        await log(origin, 'auth.login', account ? account.username : null, 'failure', { reason: account ? 'disabled' : 'unknown_user', username: username.slice(0, 64).toWellFormed() });
-        if (wasLocked || nowLocked) throw new DomainError('auth.locked', lockedMessage);
+        // counted and audited in one transaction, like a real account's wrong password
+        const lockout = await ds.transaction(async (tx) => {
+          const result = await nameLockouts.fail(tx, username);
+          await audit.record({
+            actor: account ? account.username : null, actorRole: null, ...origin, action: 'auth.login', target: account ? `user:${account.username}` : null, outcome: 'failure',
+            detail: { reason: account ? 'disabled' : 'unknown_user', username: username.slice(0, 64).toWellFormed(), ...(result === 'counted' ? {} : { locked: true }) },
+          }, tx);
+          return result;
+        });
+        if (lockout !== 'counted') throw new DomainError('auth.locked', lockedMessage);
         throw new DomainError('auth.invalid_credentials', 'wrong username or password');
       }
 

@@ -61,34 +61,3 @@ export class FailureThrottle {
     }
   }
 }
-
-/**
- * Lockout counters for usernames that do not exist, so such a name "locks" after the same
- * number of failures as a real one and lockout does not reveal which accounts exist.
- */
-export class PhantomLockout {
-  private readonly entries = new Map<string, { failures: number; lockedUntil: number }>();
-
-  constructor(private readonly threshold: number, private readonly lockMs: number, private readonly now: () => number = Date.now, private readonly maxKeys = 10_000) {}
-
-  isLocked(name: string): boolean {
-    const entry = this.entries.get(name);
-    return !!entry && entry.lockedUntil > this.now();
-  }
-
-  /** Counts a failure; true when this one locked the name. */
-  fail(name: string): boolean {
-    const entry = this.entries.get(name) ?? { failures: 0, lockedUntil: 0 };
-    this.entries.delete(name);
-    entry.failures += 1;
-    let locked = false;
-    if (entry.failures >= this.threshold) {
-      entry.failures = 0;
-      entry.lockedUntil = this.now() + this.lockMs;
-      locked = true;
-    }
-    this.entries.set(name, entry);
-    if (this.entries.size > this.maxKeys) this.entries.delete(this.entries.keys().next().value as string);
-    return locked;
-  }
-}

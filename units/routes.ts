@@ -64,11 +64,15 @@ export function registerUnitRoutes(registry: ApiRegistry, deps: { units: UnitSto
     },
   });
   registry.add<Record<string, never>, { from: string; to: string; unitId?: string }, unknown>({
-    method: 'get', path: '/rosters', summary: '排班 — duty roster entries between two dates', tags, access: ['admin', 'dispatcher', 'unit-lead'],
+    method: 'get', path: '/rosters', summary: "排班 — duty roster entries between two dates (a unit lead: their own unit's only)", tags, access: ['admin', 'dispatcher', 'unit-lead'],
     query: { type: 'object', additionalProperties: false, required: ['from', 'to'], properties: { from: { type: 'string', format: 'date' }, to: { type: 'string', format: 'date' }, unitId: { type: 'string', maxLength: 64 } } },
     responses: { 200: { description: 'roster entries' }, ...errors },
-    async handler(ctx, { query }) {
-      ctx.body = await units.listRoster(query);
+    async handler(ctx, { query, principal }) {
+      // a unit lead sees their own unit's roster only (asked for with or without `unitId`), as with /officers
+      if (principal.role === 'unit-lead' && (!principal.unitId || (query.unitId !== undefined && query.unitId !== principal.unitId))) {
+        throw new DomainError('auth.forbidden', 'a unit lead sees the roster of their own unit');
+      }
+      ctx.body = await units.listRoster({ ...query, unitId: principal.role === 'unit-lead' ? principal.unitId ?? undefined : query.unitId });
     },
   });
   registry.add<Record<string, never>, Record<string, never>, { entries: RosterEntryInput[] }>({

@@ -20,6 +20,7 @@ import { SearchGramTime1732400000700 } from './1732400000700-search-gram-time.js
 import { ChangeCounter1732400000800 } from './1732400000800-change-counter.js';
 import { EngineIncidentInstance1732400000900 } from './1732400000900-engine-incident-instance.js';
 import { StrandedTasks1732400000950 } from './1732400000950-stranded-tasks.js';
+import { IdentityNameLockout1732400001000 } from './1732400001000-identity-name-lockout.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -40,4 +41,5 @@ export const allMigrations: MigrationClass[] = [
   ChangeCounter1732400000800,
   EngineIncidentInstance1732400000900,
   StrandedTasks1732400000950,
+  IdentityNameLockout1732400001000,
 ];

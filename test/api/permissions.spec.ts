@@ -3,6 +3,7 @@
  * claim conflicts, and bad input answered with precise problem+json and nothing written.
  */
 import { expect } from 'chai';
+import sharp from 'sharp';
 import { startTestServer, eventually, type ApiClient, type TestServer } from '../support/server.js';
 
 describe('API permissions and bad input', function () {
@@ -146,5 +147,138 @@ describe('audit of case actions', function () {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("a unit lead and the other unit's case, tasks, photos and unit data", function () {
+  this.timeout(120_000);
+  let server: TestServer;
+  let leadA: ApiClient; // wangqiang, lead of U-JD-01, where the case is sent
+  let leadB: ApiClient; // lijun, lead of U-JD-02
+  let caseId: string;
+  let verifyTaskId: string;
+  let assignOfficerTaskId: string;
+  let photoId: string;
+  const from = '2031-03-02';
+  const to = '2031-03-08';
+
+  async function todo(client: ApiClient, elementId: string): Promise<string> {
+    const task = await eventually(async () => (await client.get('/api/tasks?view=todo&limit=100')).body.items
+      .find((t: { caseId: string; elementId: string }) => t.caseId === caseId && t.elementId === elementId), `${elementId} in ${client.username}'s 待办`);
+    return (task as { id: string }).id;
+  }
+
+  async function complete(client: ApiClient, taskId: string, variables: Record<string, unknown>): Promise<void> {
+    const response = await client.post(`/api/tasks/${taskId}/complete`, { variables });
+    expect(response.status, JSON.stringify(response.body)).to.equal(200);
+  }
+
+  async function photoForm(seed: number): Promise<FormData> {
+    const jpeg = await sharp({ create: { width: 48, height: 32, channels: 3, background: { r: seed * 40, g: 120, b: 200 - seed * 30 } } }).jpeg().toBuffer();
+    const form = new FormData();
+    form.append('photo', new Blob([jpeg], { type: 'image/jpeg' }), `site-${seed}.jpg`);
+    return form;
+  }
+
+  before(async () => {
+    server = await startTestServer();
+    const dispatcher = await server.signIn('dispatcher1');
+    const inspector = await server.signIn('inspector1');
+    const admin = await server.signIn('admin');
+    leadA = await server.signIn('wangqiang');
+    leadB = await server.signIn('lijun');
+    const created = await dispatcher.post('/api/cases', {
+      source: 'hotline', category: 'street-vending', description: '解放路流动摊贩占道经营', address: '城东区解放路 88 号', location: { lng: 120.2075, lat: 30.2625 }, reporterPhone: null,
+    });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    caseId = created.body.case.id;
+    await complete(dispatcher, await todo(dispatcher, 'assignInspector'), { inspector: 'inspector1' });
+    verifyTaskId = await todo(inspector, 'verifyReport');
+    const uploaded = await inspector.request('POST', `/api/tasks/${verifyTaskId}/photos`, await photoForm(1));
+    expect(uploaded.status, JSON.stringify(uploaded.body)).to.equal(201);
+    photoId = uploaded.body.id;
+    await complete(inspector, verifyTaskId, { verification: 'substantiated', verifyNotes: '属实', verifyPhotos: [photoId] });
+    await complete(dispatcher, await todo(dispatcher, 'dispatchToUnit'), { unitId: 'U-JD-01', dispatchNotes: '请处置' });
+    assignOfficerTaskId = await todo(leadA, 'assignOfficer');
+    // one roster entry in each unit
+    const saved = await admin.post('/api/rosters', { entries: [{ username: 'zhangwei', date: from, shift: 'day' }, { username: 'zhaolei', date: from, shift: 'day' }] });
+    expect(saved.status, JSON.stringify(saved.body)).to.equal(200);
+  });
+  after(async () => server?.close());
+
+  function expectStatus(response: { status: number; body: any }, status: number, code?: string) {
+    expect(response.status, JSON.stringify(response.body)).to.equal(status);
+    if (code) expect(response.body.code).to.equal(code);
+  }
+
+  it("answers 404 for the other unit's case, its tasks and photos, which its own lead reads", async () => {
+    // the case's own lead succeeds on every one of these ...
+    expectStatus(await leadA.get(`/api/cases/${caseId}`), 200);
+    expectStatus(await leadA.get(`/api/cases/${caseId}/archive`), 404, 'not_found'); // seen, not archived yet
+    expectStatus(await leadA.get(`/api/cases/${caseId}/photos`), 200);
+    expectStatus(await leadA.get(`/api/tasks/${assignOfficerTaskId}`), 200);
+    expectStatus(await leadA.get(`/api/tasks/${assignOfficerTaskId}/form`), 200);
+    expectStatus(await leadA.get(`/api/tasks/${assignOfficerTaskId}/photos`), 200);
+    expectStatus(await leadA.get(`/api/tasks/${verifyTaskId}`), 200);
+    expectStatus(await leadA.get(`/api/tasks/${verifyTaskId}/photos`), 200);
+    expectStatus(await leadA.get(`/api/photos/${photoId}`), 200);
+    expectStatus(await leadA.get(`/api/photos/${photoId}/file`), 200);
+    expect((await leadA.get('/api/cases?unitId=U-JD-01&limit=100')).body.items.map((c: { id: string }) => c.id)).to.include(caseId);
+    // ... and the other unit's lead gets "not found", like for an id that does not exist
+    expectStatus(await leadB.get(`/api/cases/${caseId}`), 404, 'case.not_found');
+    expectStatus(await leadB.get(`/api/cases/${caseId}/archive`), 404, 'case.not_found');
+    expectStatus(await leadB.get(`/api/cases/${caseId}/photos`), 404, 'case.not_found');
+    for (const taskId of [assignOfficerTaskId, verifyTaskId]) {
+      expectStatus(await leadB.get(`/api/tasks/${taskId}`), 404, 'task.not_found');
+      expectStatus(await leadB.get(`/api/tasks/${taskId}/form`), 404, 'task.not_found');
+      expectStatus(await leadB.get(`/api/tasks/${taskId}/photos`), 404, 'task.not_found');
+      expectStatus(await leadB.request('POST', `/api/tasks/${taskId}/photos`, await photoForm(2)), 404, 'task.not_found');
+      expectStatus(await leadB.post(`/api/tasks/${taskId}/claim`), 404, 'task.not_found');
+      expectStatus(await leadB.post(`/api/tasks/${taskId}/unclaim`), 404, 'task.not_found');
+      expectStatus(await leadB.post(`/api/tasks/${taskId}/complete`, { variables: { officer: 'zhaolei' } }), 404, 'task.not_found');
+    }
+    expectStatus(await leadB.get(`/api/photos/${photoId}`), 404, 'photo.not_found');
+    expectStatus(await leadB.get(`/api/photos/${photoId}/file`), 404, 'photo.not_found');
+    expect((await leadB.get('/api/cases?unitId=U-JD-01&limit=100')).body.items.map((c: { id: string }) => c.id)).to.not.include(caseId);
+    expect((await leadB.get('/api/tasks?view=todo&limit=100')).body.items.map((t: { caseId: string }) => t.caseId)).to.not.include(caseId);
+    // nothing changed: the task is still free for its own lead, who claims and releases it
+    expectStatus(await leadA.post(`/api/tasks/${assignOfficerTaskId}/claim`), 200);
+    expectStatus(await leadA.post(`/api/tasks/${assignOfficerTaskId}/unclaim`), 200);
+    expect((await leadA.get(`/api/tasks/${assignOfficerTaskId}`)).body.task).to.include({ state: 'created', assignee: null });
+  });
+
+  it("answers 403 for the other unit's officers and rosters, and gives a lead without unitId only their own unit's", async () => {
+    const officersA = await leadA.get('/api/officers?unitId=U-JD-01');
+    expectStatus(officersA, 200);
+    expect(officersA.body.map((o: { username: string }) => o.username)).to.include('zhangwei');
+    expectStatus(await leadB.get('/api/officers?unitId=U-JD-01'), 403, 'auth.forbidden');
+
+    const rosterA = await leadA.get(`/api/rosters?from=${from}&to=${to}&unitId=U-JD-01`);
+    expectStatus(rosterA, 200);
+    expect(rosterA.body.map((r: { username: string }) => r.username)).to.deep.equal(['zhangwei']);
+    expectStatus(await leadB.get(`/api/rosters?from=${from}&to=${to}&unitId=U-JD-01`), 403, 'auth.forbidden');
+    const rosterB = await leadB.get(`/api/rosters?from=${from}&to=${to}`);
+    expectStatus(rosterB, 200);
+    expect(rosterB.body.map((r: { username: string }) => r.username)).to.deep.equal(['zhaolei']);
+    const english = await leadB.request('GET', `/api/rosters?from=${from}&to=${to}&unitId=U-JD-01`, undefined, { 'accept-language': 'en' });
+    expect(english.body.title).to.equal('Not allowed');
+  });
+
+  it("keeps the unit's edit routes, unit leads, users and messages from both leads (403)", async () => {
+    for (const lead of [leadA, leadB]) {
+      expectStatus(await lead.post('/api/units', { id: 'U-JD-01', name: '城东街道执法中队', kind: 'street' }), 403, 'auth.forbidden');
+      expectStatus(await lead.post('/api/officers', { username: 'zhangwei', displayName: '张伟', unitId: 'U-JD-02' }), 403, 'auth.forbidden');
+      expectStatus(await lead.post('/api/rosters', { entries: [{ username: 'zhangwei', date: from }] }), 403, 'auth.forbidden');
+      expectStatus(await lead.request('PUT', '/api/officers/zhangwei/position', { lng: 120.2, lat: 30.2 }), 403, 'auth.forbidden');
+      expectStatus(await lead.get('/api/unit-leads?unitId=U-JD-01'), 403, 'auth.forbidden');
+      expectStatus(await lead.post('/api/unit-leads', { username: lead.username, unitId: 'U-JD-01' }), 403, 'auth.forbidden');
+      expectStatus(await lead.request('DELETE', '/api/unit-leads/U-JD-01/wangqiang'), 403, 'auth.forbidden');
+      expectStatus(await lead.get('/api/users?unitId=U-JD-01'), 403, 'auth.forbidden');
+      expectStatus(await lead.get(`/api/sms/messages?caseId=${caseId}`), 403, 'auth.forbidden');
+      expectStatus(await lead.get('/api/sms/inbox/1'), 403, 'auth.forbidden');
+    }
+    // the unit's lead is still its lead
+    const admin = await server.signIn('admin');
+    expect((await admin.get('/api/unit-leads?unitId=U-JD-01')).body).to.deep.include({ username: 'wangqiang', unitId: 'U-JD-01' });
   });
 });

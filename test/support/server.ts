@@ -13,6 +13,11 @@ import { createTestDatabaseUrl } from './database.js';
 export interface TestServer extends RunningServer {
   signIn(username: string, password?: string): Promise<ApiClient>;
   anonymous(): ApiClient;
+  /**
+   * Stops this server and starts another on the same database and data folder (a restart):
+   * close the returned one, which removes both; closing this one then does nothing more.
+   */
+  restart(): Promise<TestServer>;
   close(): Promise<void>;
 }
 
@@ -50,19 +55,28 @@ export class ApiClient {
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const db = await createTestDatabaseUrl();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'paidan-api-'));
-  let running: Awaited<ReturnType<typeof startServer>>;
-  try {
-    const config = loadConfig({
-      NODE_ENV: 'test', DATABASE_URL: db.url, DATA_DIR: dataDir, PORT: '0', SMSC_SIMULATOR_PORT: '0', SEED_DEMO: 'true', ENGINE_POLL_MS: '50',
-      ...env,
-    });
-    running = await startServer(config);
-  } catch (error) {
-    // a server that cannot start (a bad setting under test) leaves no database or folder behind
+  const cleanup = async () => {
     await db.cleanup();
     fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  const settings = {
+    NODE_ENV: 'test', DATABASE_URL: db.url, DATA_DIR: dataDir, PORT: '0', SMSC_SIMULATOR_PORT: '0', SEED_DEMO: 'true', ENGINE_POLL_MS: '50',
+    ...env,
+  };
+  let running: RunningServer;
+  try {
+    running = await startServer(loadConfig(settings));
+  } catch (error) {
+    // a server that cannot start (a bad setting under test) leaves no database or folder behind
+    await cleanup();
     throw error;
   }
+  return testServer(running, settings, cleanup);
+}
+
+function testServer(running: RunningServer, settings: Record<string, string>, cleanup: () => Promise<void>): TestServer {
+  let stopped = false;
+  let handedOver = false;
   const server: TestServer = {
     ...running,
     anonymous: () => new ApiClient(running.url, null),
@@ -71,10 +85,23 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       if (response.status !== 200) throw new Error(`sign-in of ${username} failed: ${response.status} ${JSON.stringify(response.body)}`);
       return new ApiClient(running.url, response.body.accessToken, username);
     },
+    async restart() {
+      if (!stopped) await running.stop();
+      stopped = true;
+      handedOver = true;
+      let next: RunningServer;
+      try {
+        next = await startServer(loadConfig(settings));
+      } catch (error) {
+        await cleanup();
+        throw error;
+      }
+      return testServer(next, settings, cleanup);
+    },
     async close() {
-      await running.stop();
-      await db.cleanup();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!stopped) await running.stop();
+      stopped = true;
+      if (!handedOver) await cleanup();
     },
   };
   return server;
