@@ -19,6 +19,7 @@ import { LawGramLength1732400000710 } from './1732400000710-law-gram-length.js';
 import { SearchGramTime1732400000700 } from './1732400000700-search-gram-time.js';
 import { ChangeCounter1732400000800 } from './1732400000800-change-counter.js';
 import { EngineIncidentInstance1732400000900 } from './1732400000900-engine-incident-instance.js';
+import { CaseSearchKeys1732400001000 } from './1732400001000-case-search-keys.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -38,4 +39,5 @@ export const allMigrations: MigrationClass[] = [
   LawGramLength1732400000710,
   ChangeCounter1732400000800,
   EngineIncidentInstance1732400000900,
+  CaseSearchKeys1732400001000,
 ];
