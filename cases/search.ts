@@ -123,7 +123,7 @@ export const caseSearchQuerySchema = {
   additionalProperties: false,
   properties: {
     number: { type: 'string', maxLength: 32 },
-    q: { type: 'string', minLength: 1, maxLength: 100 },
+    q: { type: 'string', minLength: 1, maxLength: 100, description: 'the search box: a case number (ZF-20261203-0002) or its tail (20261203-0002, 0002), the reporter\'s phone or its last 4 digits, or free text of the description and address' },
     status: { type: 'string', enum: ['open', 'closed', 'dismissed', 'canceled'] },
     step: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' },
     category: { type: 'string', maxLength: 64 },
