@@ -19,6 +19,9 @@ export interface CaseRow {
   lng: number | null;
   lat: number | null;
   reporterPhone: string | null;
+  /** Search keys (cases/search.ts): the number's daily sequence (`0002`) and the phone's last 4 digits. */
+  numberSeq?: string | null;
+  phoneLast4?: string | null;
   status: CaseStatus;
   currentStep: string | null;
   processInstanceKey: string;
@@ -66,6 +69,8 @@ export const CaseEntity = new EntitySchema<CaseRow>({
     lng: ecol.double('lng'),
     lat: ecol.double('lat'),
     reporterPhone: ecol.string('reporter_phone', 32, true),
+    numberSeq: ecol.string('number_seq', 16, true),
+    phoneLast4: ecol.string('phone_last4', 4, true),
     status: ecol.string('status', 16),
     currentStep: ecol.string('current_step', 64, true),
     processInstanceKey: ecol.string('process_instance_key', 36),

@@ -4,6 +4,8 @@
  * whole Latin/digit tokens), the same on SQLite and MySQL/MariaDB (MariaDB has no ngram
  * full-text parser), so a search is index lookups, never a LIKE scan of every case. A case
  * matches when it holds every gram of the query; matches are sorted as asked (newest first).
+ * The same box takes a case number, its tail (`20261203-0002`, `0002`), the reporter's phone or
+ * its last 4 digits (see queryKeys): each one an indexed column, looked up by equality.
  */
 import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { Principal } from '../api/src/http/principal.js';
@@ -41,6 +43,63 @@ export async function indexCase(tx: EntityManager, row: Pick<CaseRow, 'id' | 'de
   if (grams.length) await tx.getRepository(CaseSearchGramEntity).insert(grams.map((gram) => ({ caseId: row.id, gram, createdAt: row.createdAt })));
 }
 
+/** The search keys a case carries in its own columns (write them with the case row). */
+export function caseSearchKeys(number: string, reporterPhone: string | null | undefined): { numberSeq: string | null; phoneLast4: string | null } {
+  const digits = reporterPhone?.replace(/\D/g, '') ?? '';
+  return { numberSeq: /^ZF-\d{8}-(\d+)$/.exec(number)?.[1] ?? null, phoneLast4: digits.length >= 4 ? digits.slice(-4) : null };
+}
+
+/**
+ * What the search box's text may mean besides free text. A whole number (`ZF-20261203-0002`,
+ * also without `ZF-` or the dashes) is that case and nothing else; a Chinese mobile number is
+ * the reporter's phone; 4–7 digits are a number's daily sequence (`0002`) and, 4 of them, the
+ * last digits of a phone. Those two may as well be free text (a house number), so they match
+ * either way. Null: only free text.
+ */
+export interface QueryKeys {
+  number?: string;
+  phone?: string;
+  numberSeq?: string;
+  phoneLast4?: string;
+}
+
+export function queryKeys(q: string): QueryKeys | null {
+  const compact = q.normalize('NFKC').replace(/\s+/g, '');
+  const number = /^(?:zf-?)?(\d{8})-?(\d{4,7})$/i.exec(compact);
+  if (number) return { number: `ZF-${number[1]}-${number[2]}` };
+  const phone = /^(?:\+?86)?(1[3-9]\d{9})$/.exec(compact.replace(/[-()]/g, ''));
+  if (phone) return { phone: phone[1] };
+  if (/^\d{4,7}$/.test(compact)) return { numberSeq: compact, ...(compact.length === 4 && { phoneLast4: compact }) };
+  return null;
+}
+
+/**
+ * Key matches are gathered (newest first) up to this many before the search filters them: a
+ * sequence like `0002` recurs once a day (some 1,800 cases in five years), a phone's last four
+ * digits once in 10,000 cases.
+ */
+export const keyCandidateCap = 5_000;
+
+/**
+ * The cases a key query matches, newest first: each key an index lookup of its own (number_seq,
+ * phone_last4, reporter_phone, and a digit token's gram), joined by UNION, never an OR over
+ * columns (which makes MariaDB scan the table).
+ */
+export function keyCandidates(keys: Omit<QueryKeys, 'number'>, textGram: string | null): { sql: string; params: (string | number)[] } {
+  const parts: string[] = [];
+  const params: (string | number)[] = [];
+  const add = (sql: string, value: string | undefined | null) => {
+    if (!value) return;
+    parts.push(sql);
+    params.push(value);
+  };
+  add('SELECT id AS case_id, created_at FROM case_record WHERE reporter_phone = ?', keys.phone);
+  add('SELECT id AS case_id, created_at FROM case_record WHERE number_seq = ?', keys.numberSeq);
+  add('SELECT id AS case_id, created_at FROM case_record WHERE phone_last4 = ?', keys.phoneLast4);
+  add('SELECT case_id, created_at FROM case_search_gram WHERE gram = ?', textGram);
+  return { sql: `SELECT k.case_id AS id FROM (${parts.join(' UNION ')}) k ORDER BY k.created_at DESC LIMIT ?`, params: [...params, keyCandidateCap] };
+}
+
 export interface CaseSearch {
   number?: string;
   q?: string;
@@ -64,7 +123,7 @@ export const caseSearchQuerySchema = {
   additionalProperties: false,
   properties: {
     number: { type: 'string', maxLength: 32 },
-    q: { type: 'string', minLength: 1, maxLength: 100 },
+    q: { type: 'string', minLength: 1, maxLength: 100, description: 'the search box: a case number (ZF-20261203-0002) or its tail (20261203-0002, 0002), the reporter\'s phone or its last 4 digits, or free text of the description and address' },
     status: { type: 'string', enum: ['open', 'closed', 'dismissed', 'canceled'] },
     step: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' },
     category: { type: 'string', maxLength: 64 },
@@ -95,7 +154,8 @@ export const textCountWindow = 200;
 
 /** How far a search counts its matches. */
 export function searchCountCap(search: Pick<CaseSearch, 'q' | 'offset'>): number {
-  return search.q ? Math.min(totalCap, search.offset + textCountWindow) : totalCap;
+  // a number or phone names few cases (an index list read by primary key): all are counted
+  return search.q && !queryKeys(search.q) ? Math.min(totalCap, search.offset + textCountWindow) : totalCap;
 }
 /** Gram frequencies are counted up to this many cases: enough to tell which gram is rarest. */
 export const gramCountCap = 2_000;
@@ -153,7 +213,19 @@ export async function caseSearchQuery(ds: DataSource, principal: Principal, sear
   let textOrder = false;
   /** The query's grams, the walked one first (when the text has any a case holds). */
   let walk: string[] = [];
-  if (search.q) {
+  const keys = search.q ? queryKeys(search.q) : null;
+  if (keys?.number) {
+    // a whole number is that case (the unique index), whatever else the text could mean
+    q.andWhere('c.number = :qNumber', { qNumber: keys.number });
+  } else if (search.q && keys) {
+    // a number or a phone: the cases its keys (and, for a lone digit token, the text) name,
+    // gathered by index first; the page is then read by primary key
+    const grams = searchGrams(search.q);
+    const { sql, params } = keyCandidates(keys, grams.length === 1 ? grams[0] : null);
+    const ids = [...new Set((await ds.query(sql, params) as { id: string }[]).map((r) => r.id))];
+    if (ids.length === 0) q.andWhere('1 = 0');
+    else q.andWhere('c.id IN (:...qIds)', { qIds: ids });
+  } else if (search.q) {
     const grams = searchGrams(search.q);
     if (grams.length === 0 || (grams.length === 1 && !cjk.test(grams[0]) && grams[0].length < 2)) {
       q.andWhere('1 = 0');

@@ -11,7 +11,7 @@ import type { WorkflowEngine } from '../engine/port.js';
 import { CaseEntity, CaseEventEntity, type CaseEventRow, type CaseRow } from './entities.js';
 import { allocateCaseNumberRetrying } from './numbering.js';
 import { newCaseSchema, type NewCase } from './schema.js';
-import { indexCase } from './search.js';
+import { caseSearchKeys, indexCase } from './search.js';
 import { InvalidPhoneError, normalizePhone } from '../sms/phone.js';
 
 export const caseProcessId = 'enforcement-case';
@@ -68,7 +68,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
           row = {
             id, number, source: input.source, category: input.category, description: input.description, address: input.address,
             lng: input.location?.lng ?? null, lat: input.location?.lat ?? null, reporterPhone: input.reporterPhone ?? null,
-            status: 'open', currentStep: null, processInstanceKey: instance.key, processVersion: instance.version, unitId: null,
+            ...caseSearchKeys(number, input.reporterPhone), status: 'open', currentStep: null, processInstanceKey: instance.key, processVersion: instance.version, unitId: null,
             inspector: null, officer: null, rounds: 0, createdBy: actor.username, createdAt: now, updatedAt: now, closedAt: null,
           };
           await tx.getRepository(CaseEntity).insert(row);

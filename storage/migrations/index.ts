@@ -21,6 +21,7 @@ import { ChangeCounter1732400000800 } from './1732400000800-change-counter.js';
 import { EngineIncidentInstance1732400000900 } from './1732400000900-engine-incident-instance.js';
 import { StrandedTasks1732400000950 } from './1732400000950-stranded-tasks.js';
 import { IdentityNameLockout1732400001000 } from './1732400001000-identity-name-lockout.js';
+import { CaseSearchKeys1732400001100 } from './1732400001100-case-search-keys.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -42,4 +43,5 @@ export const allMigrations: MigrationClass[] = [
   EngineIncidentInstance1732400000900,
   StrandedTasks1732400000950,
   IdentityNameLockout1732400001000,
+  CaseSearchKeys1732400001100,
 ];

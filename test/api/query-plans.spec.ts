@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { analyze, insertBulkCases } from '../support/bulk-cases.js';
 import { taskCountQueries, taskViewQueries } from '../../tasks/queries.js';
-import { caseSearchQuery, gramOnlyCount, gramOnlyPage, indexCase, orderSearch, searchCases, textCountWindow, type CaseSearch } from '../../cases/search.js';
+import { caseSearchQuery, gramOnlyCount, gramOnlyPage, indexCase, keyCandidates, orderSearch, queryKeys, searchCases, textCountWindow, type CaseSearch } from '../../cases/search.js';
 import { CaseEntity } from '../../cases/entities.js';
 import { testPrincipal as principal } from '../support/principal.js';
 
@@ -96,6 +96,11 @@ describe('query plans of the task lists and the case search (no full scans)', fu
     ['current step', { step: 'enforce', status: 'open' }],
     ['current step alone', { step: 'enforce' }],
     ['source and text', { source: 'sms', q: '噪音' }],
+    ['whole number in the box', { q: 'ZF-20240101-0000001' }],
+    ['number tail in the box', { q: '0000042' }],
+    ['4 digits in the box (number tail, phone last 4, text)', { q: '0042' }],
+    ['phone in the box', { q: '13800000042' }],
+    ['phone last 4 and status', { q: '0042', status: 'closed' }],
   ];
   for (const [name, filter] of searches) {
     it(`case search: ${name}, for every role`, async () => {
@@ -174,6 +179,28 @@ describe('query plans of the task lists and the case search (no full scans)', fu
     const noise = await searchCases(db.dataSource, p, { q: '噪音', limit: 20, offset: 0 });
     expect(noise.items[0].id).to.equal('new-case-1');
     expect((await searchCases(db.dataSource, p, { q: '噪音', limit: 20, offset: 800 })).total).to.equal(Math.min(before + 1, 1000));
+  });
+
+  it('a number or phone in the box: each key an index lookup, the page read by primary key, and it finds what a scan finds', async () => {
+    for (const q of ['0042', '0000042', '13800000042', '1042', '299']) {
+      const keys = queryKeys(q);
+      if (keys) {
+        const { sql, params } = keyCandidates(keys, q);
+        expect(await fullScans(sql, params), `${q} keys: ${sql}`).to.deep.equal([]);
+        const { query } = await caseSearchQuery(db.dataSource, people[0], { q, limit: 20, offset: 0 });
+        const [pageSql, pageParams] = orderSearch(query, {}, false).limit(20).getQueryAndParameters();
+        expect(await caseLookup(pageSql, pageParams), `${q}: the page's cases by primary key`).to.be.oneOf(['PRIMARY', 'sqlite_autoindex_case_record_1']);
+      }
+      const found = await searchCases(db.dataSource, people[0], { q, limit: 20, offset: 0 });
+      // the same matches by scanning: the number's sequence, the phone's last 4 digits, the phone, or the text's digit token
+      const scan = await db.dataSource.query(
+        `SELECT id FROM case_record WHERE SUBSTR(number, 13) = ? OR SUBSTR(reporter_phone, -4) = ? OR reporter_phone = ? OR id IN (SELECT case_id FROM case_search_gram WHERE gram = ?) ORDER BY created_at DESC, id DESC LIMIT 20`,
+        [keys?.numberSeq ?? '-', keys?.phoneLast4 ?? '-', keys?.phone ?? '-', q],
+      ) as { id: string }[];
+      expect(scan.length, `${q} matches something`).to.be.greaterThan(0);
+      expect(found.items.map((c) => c.id), q).to.deep.equal(scan.map((r) => r.id));
+    }
+    expect((await searchCases(db.dataSource, people[0], { q: '9999999', limit: 20, offset: 0 })).total).to.equal(0);
   });
 
   it('the guard can fail: an unindexed filter is reported', async () => {

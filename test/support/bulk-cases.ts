@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, TableIndex } from 'typeorm';
 import type { CaseRow } from '../../cases/entities.js';
-import { searchGrams } from '../../cases/search.js';
+import { caseSearchKeys, searchGrams } from '../../cases/search.js';
 import type { TaskRow } from '../../tasks/entities.js';
 
 const places = ['解放路', '建国路', '中山路', '人民路', '环城东路', '凤起路', '庆春路', '延安路', '体育场路', '文三路'];
@@ -85,7 +85,7 @@ export async function insertBulkCases(ds: DataSource, options: BulkOptions): Pro
 }
 
 const columns: Record<string, string[]> = {
-  case_record: ['id', 'number', 'source', 'category', 'description', 'address', 'lng', 'lat', 'reporter_phone', 'status', 'current_step', 'process_instance_key', 'process_version', 'unit_id', 'inspector', 'officer', 'rounds', 'created_by', 'created_at', 'updated_at', 'closed_at'],
+  case_record: ['id', 'number', 'source', 'category', 'description', 'address', 'lng', 'lat', 'reporter_phone', 'number_seq', 'phone_last4', 'status', 'current_step', 'process_instance_key', 'process_version', 'unit_id', 'inspector', 'officer', 'rounds', 'created_by', 'created_at', 'updated_at', 'closed_at'],
   case_search_gram: ['gram', 'case_id', 'created_at'],
   gram_stage: ['gram', 'case_id', 'created_at'],
   task_record: ['id', 'case_id', 'process_instance_key', 'element_id', 'name', 'form_id', 'assignee', 'state', 'round', 'created_at', 'claimed_at', 'completed_at', 'completed_by', 'form_data', 'case_open'],
@@ -99,7 +99,8 @@ let sqliteDates = true;
 const when = (d: Date | null): Cell | Date => (d === null ? null : sqliteDates ? d.toISOString().replace('T', ' ').replace('Z', '') : d) as Cell;
 
 function caseColumns(c: CaseRow): Cell[] {
-  return [c.id, c.number, c.source, c.category, c.description, c.address, c.lng, c.lat, c.reporterPhone, c.status, c.currentStep, c.processInstanceKey, c.processVersion, c.unitId, c.inspector, c.officer, c.rounds, c.createdBy, when(c.createdAt), when(c.updatedAt), when(c.closedAt)] as Cell[];
+  const keys = caseSearchKeys(c.number, c.reporterPhone);
+  return [c.id, c.number, c.source, c.category, c.description, c.address, c.lng, c.lat, c.reporterPhone, keys.numberSeq, keys.phoneLast4, c.status, c.currentStep, c.processInstanceKey, c.processVersion, c.unitId, c.inspector, c.officer, c.rounds, c.createdBy, when(c.createdAt), when(c.updatedAt), when(c.closedAt)] as Cell[];
 }
 
 function taskColumns(t: TaskRow): Cell[] {

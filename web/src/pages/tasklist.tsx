@@ -59,7 +59,7 @@ export function TaskListPage({ path }: { path: string }) {
         ))}
       </nav>
       {failed && <p class="error" role="status" data-load-failed="">{t('listFailed')} — {failed}</p>}
-      {view === 'search' ? <CaseSearch categories={categories} /> : (
+      {view === 'search' ? <CaseSearch categories={categories} params={params} /> : (
         <>
           <TaskList page={page} view={view} categories={categories} />
           {page && <Pager offset={offset} shown={page.items.length} pageSize={pageSize} total={page.total} capped={page.totalCapped} go={(to) => `/?${new URLSearchParams({ ...(view !== 'todo' && { view }), ...(to > 0 && { offset: String(to) }) })}`} />}
@@ -91,39 +91,69 @@ function TaskList({ page, view, categories }: { page: TaskPage | null; view: Vie
   );
 }
 
-function CaseSearch({ categories }: { categories: Category[] }) {
-  const [result, setResult] = useState<{ items: CaseRecord[]; total: number; totalCapped?: boolean; offset: number } | null>(null);
-  /** The filters of the search on screen: paging keeps them even if the form was edited since. */
-  const filters = useRef(new URLSearchParams());
-  async function load(offset: number) {
-    const query = new URLSearchParams(filters.current);
+/** The search's filters in the page's address (`/?view=search&q=…`): reload and back/forward keep them. */
+const searchFilters = ['q', 'status', 'category', 'reporterPhone'] as const;
+
+function searchAddress(filters: URLSearchParams, offset: number): string {
+  const query = new URLSearchParams({ view: 'search' });
+  for (const [k, v] of filters) query.set(k, v);
+  if (offset > 0) query.set('offset', String(offset));
+  return `/?${query}`;
+}
+
+function CaseSearch({ categories, params }: { categories: Category[]; params: URLSearchParams }) {
+  const [result, setResult] = useState<{ items: CaseRecord[]; total: number; totalCapped?: boolean; offset: number; key: string } | null>(null);
+  const [failed, setFailed] = useState('');
+  /** Searching again for what is on screen asks again (the address does not change). */
+  const [again, setAgain] = useState(0);
+  // the search on screen is the one in the address; paging keeps it even if the form was edited since
+  const filters = new URLSearchParams();
+  for (const k of searchFilters) {
+    const v = params.get(k)?.trim();
+    if (v) filters.set(k, v);
+  }
+  const offset = Math.max(0, Number(params.get('offset') ?? 0) || 0);
+  const key = filters.toString();
+  useEffect(() => {
+    let stale = false;
+    const query = new URLSearchParams(filters);
     query.set('limit', String(pageSize));
     if (offset > 0) query.set('offset', String(offset));
-    setResult({ ...(await get<{ items: CaseRecord[]; total: number; totalCapped?: boolean }>(`/cases?${query}`)), offset });
+    get<{ items: CaseRecord[]; total: number; totalCapped?: boolean }>(`/cases?${query}`).then(
+      (answer) => {
+        if (stale) return;
+        setFailed('');
+        setResult({ ...answer, offset, key });
+      },
+      (error: Error) => !stale && setFailed(error.message),
+    );
+    return () => void (stale = true);
+  }, [key, offset, again]);
+  function search(event: Event) {
+    event.preventDefault();
+    const next = new URLSearchParams();
+    for (const [k, v] of new FormData(event.currentTarget as HTMLFormElement)) if (String(v).trim()) next.set(k, String(v).trim());
+    const to = searchAddress(next, 0);
+    if (to === location.pathname + location.search) setAgain((n) => n + 1);
+    else navigate(to);
   }
-  async function search(event?: Event) {
-    event?.preventDefault();
-    const form = document.getElementById('case-search') as HTMLFormElement;
-    filters.current = new URLSearchParams();
-    for (const [k, v] of new FormData(form)) if (String(v).trim()) filters.current.set(k, String(v).trim());
-    await load(0);
-  }
-  useEffect(() => void search(), []);
   return (
     <>
-      <form id="case-search" class="filters" onSubmit={search} role="search">
-        <label>{t('search')}<input name="q" type="search" placeholder={t('searchPlaceholder')} /></label>
+      {/* keyed by the search: back/forward to another search shows its filters in the form */}
+      <form key={key} id="case-search" class="filters" onSubmit={search} role="search">
+        <label>{t('search')}<input name="q" type="search" maxLength={100} placeholder={t('searchPlaceholder')} defaultValue={filters.get('q') ?? ''} /></label>
         <label>{t('status')}
-          <select name="status"><option value="">{t('all')}</option>{['open', 'closed', 'dismissed'].map((s) => <option value={s}>{statusLabel(s)}</option>)}</select>
+          <select name="status"><option value="">{t('all')}</option>{['open', 'closed', 'dismissed'].map((s) => <option value={s} selected={filters.get('status') === s}>{statusLabel(s)}</option>)}</select>
         </label>
         <label>{t('category')}
-          <select name="category"><option value="">{t('all')}</option>{categories.map((c) => <option value={c.code}>{categoryName(categories, c.code)}</option>)}</select>
+          <select name="category"><option value="">{t('all')}</option>{categories.map((c) => <option value={c.code} selected={filters.get('category') === c.code}>{categoryName(categories, c.code)}</option>)}</select>
         </label>
-        <label>{t('reporterPhone')}<input name="reporterPhone" inputMode="tel" /></label>
+        <label>{t('reporterPhone')}<input name="reporterPhone" inputMode="tel" defaultValue={filters.get('reporterPhone') ?? ''} /></label>
         <button class="primary" type="submit">{t('search')}</button>
       </form>
-      {!result ? <p>{t('loading')}</p> : result.items.length === 0 ? <p class="empty">{t('empty')}</p> : (
-        <table class="list">
+      {failed && <p class="error" role="alert" data-search-failed="">{t('searchFailed')} — {failed}</p>}
+      {!result ? (!failed && <p>{t('loading')}</p>) : result.items.length === 0 ? <p class="empty" data-search={result.key}>{t('empty')}</p> : (
+        <table class="list" data-search={result.key}>
           <caption>{t('total')} {countLabel(result.total, result.totalCapped)} {t('items')}</caption>
           <thead><tr><th scope="col">{t('caseNumber')}</th><th scope="col">{t('category')}</th><th scope="col">{t('address')}</th><th scope="col">{t('source')}</th><th scope="col">{t('status')}</th><th scope="col">{t('createdAt')}</th></tr></thead>
           <tbody>
@@ -136,7 +166,7 @@ function CaseSearch({ categories }: { categories: Category[] }) {
           </tbody>
         </table>
       )}
-      {result && <Pager offset={result.offset} shown={result.items.length} pageSize={pageSize} total={result.total} capped={result.totalCapped} go={(to) => () => void load(to)} />}
+      {result && <Pager offset={result.offset} shown={result.items.length} pageSize={pageSize} total={result.total} capped={result.totalCapped} go={(to) => searchAddress(new URLSearchParams(result.key), to)} />}
     </>
   );
 }
