@@ -78,12 +78,13 @@ function describe(e: ErrorObject): string {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'required': return '必填 (required)';
+    case 'not': return '必填 (required)'; // the only `not` is requiredWhen's "not null" (schema.ts)
     case 'additionalProperties': return `表单中没有此字段 (unknown field "${String(p.additionalProperty)}")`;
     case 'type': return `类型不正确，应为 ${String(p.type)} (must be ${String(p.type)})`;
     case 'enum': return `不是可选的值 (must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')})`;
     case 'maxLength': return `不能超过 ${String(p.limit)} 个字 (at most ${String(p.limit)} characters)`;
     case 'minLength': return Number(p.limit) <= 1 ? '必填 (required)' : `至少 ${String(p.limit)} 个字 (at least ${String(p.limit)} characters)`;
-    case 'pattern': return e.schema === '\\S' ? '必填 (required)' : `格式不正确 (must match ${String(p.pattern)})`;
+    case 'pattern': return p.pattern === '\\S' ? '必填 (required)' : `格式不正确 (must match ${String(p.pattern)})`;
     case 'minItems': return Number(p.limit) <= 1 ? '至少上传一张 (at least one is required)' : `至少 ${String(p.limit)} 项 (at least ${String(p.limit)} items)`;
     case 'maxItems': return `最多 ${String(p.limit)} 项 (at most ${String(p.limit)} items)`;
     case 'uniqueItems': return '有重复项 (duplicate items)';
@@ -102,6 +103,8 @@ function describe(e: ErrorObject): string {
 export function fieldErrors(errors: ErrorObject[] | null | undefined): FieldError[] {
   const byField = new Map<string, FieldError>();
   for (const e of errors ?? []) {
+    // an `if` (requiredWhen) fails with its `then`, which names the field itself
+    if (e.keyword === 'if') continue;
     const p = e.params as { missingProperty?: string; additionalProperty?: string };
     const segments = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
     const named = p.missingProperty ?? p.additionalProperty;

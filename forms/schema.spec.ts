@@ -101,6 +101,18 @@ describe('forms: form-js JSON → JSON Schema (server-side validation of task da
     expect(fields('assign-inspector', null)).to.deep.equal(['variables']);
   });
 
+  it('needs the reason of a 退回 (requiredWhen), and not of an approval', () => {
+    const errors = (data: unknown) => formValidator('review-result').errors(data);
+    for (const notes of [undefined, null, '', '   ']) {
+      const data = { review: 'returned', ...(notes === undefined ? {} : { reviewNotes: notes }) };
+      expect(errors(data), JSON.stringify(data)).to.deep.equal([{ field: 'reviewNotes', message: '必填 (required)' }]);
+    }
+    expect(errors({ review: 'returned', reviewNotes: '照片看不清，请补拍' })).to.deep.equal([]);
+    expect(errors({ review: 'approved', reviewNotes: null })).to.deep.equal([]);
+    expect(errors({ review: 'approved' })).to.deep.equal([]);
+    expect(errors({ review: 'returned', reviewNotes: 'x'.repeat(2001) }).map((e) => e.field)).to.deep.equal(['reviewNotes']);
+  });
+
   it('reports every failing field once, in Chinese and English', () => {
     const errors = formValidator('verify-report').errors({ verification: 'x', verifyNotes: 'y'.repeat(2001), verifyPhotos: [], extra: 1 });
     expect(errors.map((e) => e.field).sort()).to.deep.equal(['extra', 'verification', 'verifyNotes', 'verifyPhotos']);

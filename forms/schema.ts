@@ -127,9 +127,22 @@ interface ObjectSchema {
   additionalProperties: false;
   properties: Record<string, JsonSchema>;
   required: string[];
+  allOf?: JsonSchema[];
 }
 
 const objectSchema = (): ObjectSchema => ({ type: 'object', additionalProperties: false, properties: {}, required: [] });
+
+/**
+ * A field required only when another field of the form has one value: the component's custom
+ * property `requiredWhen`, e.g. `"review=returned"` on 审核说明 (a 退回 needs its reason).
+ * form-js has no conditional requirement, so the platform reads it: here for the server, and
+ * web/src/ui/task-form.ts before submitting.
+ */
+export function requiredWhen(component: FormComponent): { key: string; value: string } | null {
+  const rule = (component.properties as Record<string, unknown> | undefined)?.requiredWhen;
+  const match = typeof rule === 'string' ? /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(rule) : null;
+  return match ? { key: match[1], value: match[2] } : null;
+}
 
 function addComponents(components: FormComponent[], target: ObjectSchema): void {
   for (const component of components) {
@@ -163,6 +176,15 @@ function addComponents(components: FormComponent[], target: ObjectSchema): void 
     // form-js submits null for an optional field left empty
     target.properties[component.key] = required ? schema : orNull(schema);
     if (required) target.required.push(component.key);
+    const when = requiredWhen(component);
+    if (when && !required) {
+      const asRequired = valueSchema({ ...component, validate: { ...component.validate, required: true } }) as JsonSchema;
+      (target.allOf ??= []).push({
+        if: { properties: { [when.key]: { const: when.value } }, required: [when.key] },
+        // `not null` first, so an empty answer reads 必填 rather than a type error
+        then: { required: [component.key], properties: { [component.key]: { not: { type: 'null' }, allOf: [asRequired] } } },
+      });
+    }
   }
 }
 

@@ -234,7 +234,9 @@ describe("a unit lead and the other unit's case, tasks, photos and unit data", f
       expectStatus(await leadB.get(`/api/tasks/${taskId}/photos`), 404, 'task.not_found');
       expectStatus(await leadB.request('POST', `/api/tasks/${taskId}/photos`, await photoForm(2)), 404, 'task.not_found');
       expectStatus(await leadB.post(`/api/tasks/${taskId}/claim`), 404, 'task.not_found');
-      expectStatus(await leadB.post(`/api/tasks/${taskId}/unclaim`), 404, 'task.not_found');
+      expectStatus(await leadB.post(`/api/tasks/${taskId}/unclaim`, { reason: '试图退回' }), 404, 'task.not_found');
+      expectStatus(await leadB.get(`/api/tasks/${taskId}/reassign-options`), 404, 'task.not_found');
+      expectStatus(await leadB.post(`/api/tasks/${taskId}/reassign`, { assignee: 'zhaolei', reason: '试图转派' }), 404, 'task.not_found');
       expectStatus(await leadB.post(`/api/tasks/${taskId}/complete`, { variables: { officer: 'zhaolei' } }), 404, 'task.not_found');
     }
     expectStatus(await leadB.get(`/api/photos/${photoId}`), 404, 'photo.not_found');
@@ -243,7 +245,7 @@ describe("a unit lead and the other unit's case, tasks, photos and unit data", f
     expect((await leadB.get('/api/tasks?view=todo&limit=100')).body.items.map((t: { caseId: string }) => t.caseId)).to.not.include(caseId);
     // nothing changed: the task is still free for its own lead, who claims and releases it
     expectStatus(await leadA.post(`/api/tasks/${assignOfficerTaskId}/claim`), 200);
-    expectStatus(await leadA.post(`/api/tasks/${assignOfficerTaskId}/unclaim`), 200);
+    expectStatus(await leadA.post(`/api/tasks/${assignOfficerTaskId}/unclaim`, { reason: '重新分配' }), 200);
     expect((await leadA.get(`/api/tasks/${assignOfficerTaskId}`)).body.task).to.include({ state: 'created', assignee: null });
   });
 

@@ -7,6 +7,7 @@ import { get, poll, type CaseDetail, type CaseNames, type Photo } from '../api.j
 import { formatTime, t } from '../i18n.js';
 import { isDesk, user } from '../session.js';
 import { CaseSummary } from '../ui/case-summary.js';
+import { FormData, noNames, PhotoThumbs, useFieldLabels } from '../ui/case-record.js';
 import { usePolling } from '../ui/poll.js';
 
 interface Sms { id: number; to: string; text: string; state?: string; createdAt?: string; queuedAt?: string }
@@ -92,18 +93,7 @@ export function CasePage({ id }: { id: string }) {
       {photos.length > 0 && (
         <section aria-labelledby="photos-h">
           <h2 id="photos-h">{t('photos')}</h2>
-          <ul class="thumbs big">
-            {photos.map((p) => {
-              const flagged = p.checks?.some((c) => !c.passed);
-              return (
-                <li key={p.id}>
-                  <a href={`/api/photos/${p.id}/file`} target="_blank" rel="noopener"><img src={`/api/photos/${p.id}/file`} alt={`${t('photos')} ${p.id}`} /></a>
-                  <span class={`small ${flagged ? 'warn' : 'ok'}`}>{t('verification')}: {p.checks?.length ? (flagged ? t('flagged') : t('passed')) : '…'}</span>
-                  {flagged && <ul class="small flags">{p.checks?.flatMap((c) => c.flags).map((f) => <li key={f.code} data-flag={f.code}>{f.message}</li>)}</ul>}
-                </li>
-              );
-            })}
-          </ul>
+          <PhotoThumbs photos={photos} />
         </section>
       )}
       {sms.length > 0 && (
@@ -119,40 +109,6 @@ export function CasePage({ id }: { id: string }) {
 /** Who acted: a person's name, or 系统 for the platform's own workers (`worker:photo-verify`). */
 function actorName(actor: string, names: CaseNames): string {
   return actor.startsWith('worker:') ? t('systemActor') : names.people[actor] ?? actor;
-}
-
-interface FieldLabel { label: string; options?: Record<string, string>; names?: 'person' | 'unit' }
-const noNames: CaseNames = { people: {}, units: {} };
-let labelsOnce: Promise<Record<string, FieldLabel>> | null = null;
-/** The forms' field labels (fetched once per page load). */
-function useFieldLabels(): Record<string, FieldLabel> {
-  const [labels, setLabels] = useState<Record<string, FieldLabel>>({});
-  useEffect(() => {
-    labelsOnce ??= get<Record<string, FieldLabel>>('/forms/labels').catch(() => ({}));
-    void labelsOnce.then(setLabels);
-  }, []);
-  return labels;
-}
-
-/** What a person submitted at a step, as the form labelled it ("核实结论: 属实", "责任单位: 城东街道执法中队"). */
-function FormData({ data, labels, names }: { data: unknown; labels: Record<string, FieldLabel>; names: CaseNames }) {
-  const shownValue = (k: string, v: string) => {
-    const label = labels[k];
-    if (label?.names === 'person') return names.people[v] ?? v;
-    if (label?.names === 'unit') return names.units[v] ?? v;
-    return label?.options?.[v] ?? v;
-  };
-  const values = (data as { variables?: Record<string, unknown> } | null)?.variables ?? (data as Record<string, unknown> | null);
-  if (!values || typeof values !== 'object') return null;
-  const shown = Object.entries(values).filter(([, v]) => typeof v === 'string' && v) as [string, string][];
-  if (!shown.length) return null;
-  return (
-    <span class="data">
-      {shown.map(([k, v], i) => (
-        <span key={k} data-field={k}>{i > 0 ? ' · ' : ''}{labels[k]?.label ?? k}: {shownValue(k, v)}</span>
-      ))}
-    </span>
-  );
 }
 
 /** A give-back or a 转派 in words: to whom (or back to which group), from whom, and why. */

@@ -9,8 +9,9 @@ import { t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { user } from '../session.js';
 import { CaseSummary } from '../ui/case-summary.js';
+import { Evidence } from '../ui/evidence.js';
 import { PhotoPicker } from '../ui/photo-picker.js';
-import { mountForm, photoFields, type FormSchema, type MountedForm } from '../ui/task-form.js';
+import { conditionalErrors, mountForm, photoFields, type FormSchema, type MountedForm } from '../ui/task-form.js';
 
 interface TaskAnswer {
   task: { id: string; caseId: string; elementId: string; name: string | null; assignee: string | null; state: string; round: number };
@@ -73,6 +74,9 @@ export function TaskPage({ id }: { id: string }) {
     const data = mounted.current.submit();
     const missing = photoFields(formAnswer.schema).filter((f) => f.validate?.required && !(photos.current[f.key as string]?.length))
       .map((f) => ({ field: f.key as string, message: `${f.label ?? f.key}: ${t('addPhoto')}` }));
+    const unanswered = data ? conditionalErrors(formAnswer.schema, data, t('required')) : [];
+    if (unanswered.length) mounted.current.showErrors(unanswered);
+    missing.push(...unanswered);
     setErrors(missing);
     if (!data || missing.length) {
       setMessage(t('fixErrors'));
@@ -102,6 +106,7 @@ export function TaskPage({ id }: { id: string }) {
       <p><a href="/">← {t('back')}</a></p>
       <h1>{task.task.name ?? task.task.elementId} <span class="muted">{task.case.number}</span></h1>
       <CaseSummary record={task.case} />
+      <Evidence caseId={task.case.id} taskId={id} />
       <div class="actions">
         {task.canClaim && !task.task.assignee && <button class="primary" disabled={busy} onClick={() => void claim()}>{t('claim')}</button>}
         <a class="button" href={`/cases/${task.case.id}`}>{t('caseOf')} · {t('timeline')}</a>

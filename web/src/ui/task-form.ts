@@ -5,7 +5,7 @@
  */
 import type { FieldError } from '../api.js';
 
-export interface FormComponent { id: string; key?: string; type: string; label?: string; components?: FormComponent[]; validate?: { required?: boolean } }
+export interface FormComponent { id: string; key?: string; type: string; label?: string; components?: FormComponent[]; validate?: { required?: boolean }; properties?: Record<string, unknown> }
 export interface FormSchema { components: FormComponent[]; [k: string]: unknown }
 
 export interface MountedForm {
@@ -17,6 +17,21 @@ export interface MountedForm {
 
 export function photoFields(schema: FormSchema): FormComponent[] {
   return schema.components.filter((c) => c.type === 'filepicker' && c.key);
+}
+
+/**
+ * Fields the form requires only when another field has one value (`properties.requiredWhen`,
+ * e.g. 审核说明 when 退回): form-js cannot say so, the server checks it too (forms/schema.ts).
+ */
+export function conditionalErrors(schema: FormSchema, data: Record<string, unknown>, required: string): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const c of schema.components) {
+    const rule = typeof c.properties?.requiredWhen === 'string' ? /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(c.properties.requiredWhen) : null;
+    if (!c.key || !rule || data[rule[1]] !== rule[2]) continue;
+    const value = data[c.key];
+    if (typeof value !== 'string' || !value.trim()) errors.push({ field: c.key, message: required });
+  }
+  return errors;
 }
 
 export async function mountForm(container: HTMLElement, schema: FormSchema, data: Record<string, unknown>): Promise<MountedForm> {
