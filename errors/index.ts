@@ -63,7 +63,9 @@ export type ErrorCode = keyof typeof errorCodes;
 export interface FieldError {
   /** The failing field: a JSON pointer-ish path such as `verification` or `/location/lat`. */
   field: string;
+  /** In English (the API answers `messageZh` instead to a zh-CN caller). */
   message: string;
+  messageZh?: string;
 }
 
 export class DomainError extends Error {
@@ -71,9 +73,9 @@ export class DomainError extends Error {
 
   constructor(
     readonly code: ErrorCode,
-    /** A precise, human detail (English; the API adds the localized title). */
+    /** A precise, human detail in English (a zh-CN caller gets `extra.detailZh`, else its field errors or the title). */
     readonly detail?: string,
-    readonly extra: { field?: string; errors?: FieldError[]; cause?: unknown; [key: string]: unknown } = {},
+    readonly extra: { field?: string; errors?: FieldError[]; cause?: unknown; detailZh?: string; [key: string]: unknown } = {},
   ) {
     super(detail ?? errorCodes[code].en, extra.cause !== undefined ? { cause: extra.cause } : undefined);
     this.name = 'DomainError';

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ajv } from '../api/src/validation/ajv.js';
 import { DomainError, type FieldError } from '../errors/index.js';
+import { describeValidationError } from '../errors/validation-messages.js';
 import { formToJsonSchema, type FormJson, type JsonSchema } from './schema.js';
 
 export { formToJsonSchema, maxPhotosPerField, defaultMaxTextLength, type FormJson, type FormComponent, type JsonSchema } from './schema.js';
@@ -74,26 +75,6 @@ export function formValidator(formId: string, dir = formsDir): FormValidator {
   return load(dir, formId).validator;
 }
 
-function describe(e: ErrorObject): string {
-  const p = e.params as Record<string, unknown>;
-  switch (e.keyword) {
-    case 'required': return '必填 (required)';
-    case 'not': return '必填 (required)'; // the only `not` is requiredWhen's "not null" (schema.ts)
-    case 'additionalProperties': return `表单中没有此字段 (unknown field "${String(p.additionalProperty)}")`;
-    case 'type': return `类型不正确，应为 ${String(p.type)} (must be ${String(p.type)})`;
-    case 'enum': return `不是可选的值 (must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')})`;
-    case 'maxLength': return `不能超过 ${String(p.limit)} 个字 (at most ${String(p.limit)} characters)`;
-    case 'minLength': return Number(p.limit) <= 1 ? '必填 (required)' : `至少 ${String(p.limit)} 个字 (at least ${String(p.limit)} characters)`;
-    case 'pattern': return p.pattern === '\\S' ? '必填 (required)' : `格式不正确 (must match ${String(p.pattern)})`;
-    case 'minItems': return Number(p.limit) <= 1 ? '至少上传一张 (at least one is required)' : `至少 ${String(p.limit)} 项 (at least ${String(p.limit)} items)`;
-    case 'maxItems': return `最多 ${String(p.limit)} 项 (at most ${String(p.limit)} items)`;
-    case 'uniqueItems': return '有重复项 (duplicate items)';
-    case 'minimum': return `不能小于 ${String(p.limit)} (must be ≥ ${String(p.limit)})`;
-    case 'maximum': return `不能大于 ${String(p.limit)} (must be ≤ ${String(p.limit)})`;
-    case 'format': return `格式不正确 (must be a ${String(p.format)})`;
-    default: return e.message ?? 'is invalid';
-  }
-}
 
 /**
  * ajv errors → one error per form field: the component key (`verifyNotes`), dotted below a
@@ -112,7 +93,10 @@ export function fieldErrors(errors: ErrorObject[] | null | undefined): FieldErro
     // an item of a list value (a photo id, a checklist entry) is that field's error
     while (segments.length && /^[0-9]+$/.test(segments[segments.length - 1])) segments.pop();
     const field = segments.join('.') || 'variables';
-    if (!byField.has(field)) byField.set(field, { field, message: describe(e) });
+    if (!byField.has(field)) {
+      const { zh, en } = describeValidationError(e);
+      byField.set(field, { field, message: en, messageZh: zh });
+    }
   }
   return [...byField.values()];
 }

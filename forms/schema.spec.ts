@@ -105,7 +105,7 @@ describe('forms: form-js JSON → JSON Schema (server-side validation of task da
     const errors = (data: unknown) => formValidator('review-result').errors(data);
     for (const notes of [undefined, null, '', '   ']) {
       const data = { review: 'returned', ...(notes === undefined ? {} : { reviewNotes: notes }) };
-      expect(errors(data), JSON.stringify(data)).to.deep.equal([{ field: 'reviewNotes', message: '必填 (required)' }]);
+      expect(errors(data), JSON.stringify(data)).to.deep.equal([{ field: 'reviewNotes', message: 'required', messageZh: '必填' }]);
     }
     expect(errors({ review: 'returned', reviewNotes: '照片看不清，请补拍' })).to.deep.equal([]);
     expect(errors({ review: 'approved', reviewNotes: null })).to.deep.equal([]);
@@ -116,8 +116,9 @@ describe('forms: form-js JSON → JSON Schema (server-side validation of task da
   it('reports every failing field once, in Chinese and English', () => {
     const errors = formValidator('verify-report').errors({ verification: 'x', verifyNotes: 'y'.repeat(2001), verifyPhotos: [], extra: 1 });
     expect(errors.map((e) => e.field).sort()).to.deep.equal(['extra', 'verification', 'verifyNotes', 'verifyPhotos']);
-    expect(errors.find((e) => e.field === 'verifyNotes')?.message).to.match(/2000/).and.match(/[\u4e00-\u9fff]/);
-    expect(formValidator('verify-report').errors({})[0].message).to.match(/必填/);
+    expect(errors.find((e) => e.field === 'verifyNotes')).to.deep.include({ message: 'at most 2000 characters', messageZh: '不能超过 2000 个字' });
+    for (const e of errors) expect(e.messageZh, e.field).to.match(/[\u4e00-\u9fff]/);
+    expect(formValidator('verify-report').errors({})[0]).to.deep.include({ message: 'required', messageZh: '必填' });
   });
 
   it('loads by id only: unknown, malformed and path-like ids are refused; results are cached', () => {

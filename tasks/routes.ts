@@ -247,7 +247,7 @@ export function checkOptions(form: Record<string, unknown>, data: Variables, sel
       if (component.key && component.valuesKey && component.key in data && data[component.key] !== null && data[component.key] !== '') {
         const allowed = (selectOptions[component.valuesKey] ?? []).map((o) => o.value);
         const values = Array.isArray(data[component.key]) ? (data[component.key] as unknown[]) : [data[component.key]];
-        for (const value of values) if (!allowed.includes(String(value))) errors.push({ field: component.key, message: `"${String(value)}" is not one of the offered choices` });
+        for (const value of values) if (!allowed.includes(String(value))) errors.push({ field: component.key, message: `"${String(value)}" is not one of the offered choices`, messageZh: `“${String(value)}”不在可选范围内` });
       }
       visit(component.components);
     }

@@ -82,7 +82,7 @@ describe('units geometry', () => {
       error = e as DomainError;
     }
     expect(isDomainError(error, 'request.invalid')).to.equal(true);
-    expect(error!.extra.errors).to.deep.include({ field: 'features[2].properties.unitId', message: "must have required property 'unitId'" });
+    expect(error!.extra.errors).to.deep.include({ field: 'features[2].properties.unitId', message: 'required', messageZh: '必填' });
     try {
       parseAreaUpload({ type: 'FeatureCollection', features: [good, bowtie] });
     } catch (e) {
@@ -91,6 +91,7 @@ describe('units geometry', () => {
     expect(error!.extra.errors).to.have.length(1);
     expect(error!.extra.errors![0]!.field).to.equal('features[1].geometry.coordinates');
     expect(error!.extra.errors![0]!.message).to.match(/^feature 1 \(乙网格\): outer ring intersects itself/);
+    expect(error!.extra.errors![0]!.messageZh).to.equal('第 2 个区域（乙网格）的边界不正确：边界自相交或折返');
     expect(error!.message).to.match(/nothing was saved/);
     const drafts = parseAreaUpload({ type: 'FeatureCollection', features: [good, { ...good, properties: { ...good.properties, id: 'G-2', name: '丁', categoryUnits: { noise: 'U-HB-01' } } }] });
     expect(drafts.map((d) => d.id)).to.deep.equal([drafts[0]!.id, 'G-2']);

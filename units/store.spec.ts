@@ -102,7 +102,7 @@ describe('units store', () => {
     expect(duty.map((o) => [o.username, o.onDuty, o.shifts])).to.deep.equal([['lina', true, ['day']], ['zhangwei', false, []]]);
     expect(await store.listRoster({ from: '2026-11-01', to: '2026-11-30', unitId: 'U-JD-01' })).to.have.length(2);
     const unknown = await refused(store.saveRoster([{ username: 'ghost', date: '2026-11-23' }]));
-    expect(unknown.extra.errors).to.deep.equal([{ field: 'entries[0].username', message: 'unknown officer ghost' }]);
+    expect(unknown.extra.errors).to.deep.equal([{ field: 'entries[0].username', message: 'unknown officer ghost', messageZh: '执法队员不存在：ghost' }]);
     expect(isDomainError(await refused(store.saveOfficer({ username: 'x', displayName: 'X', unitId: 'U-NO-01' })), 'request.invalid')).to.equal(true);
   });
 

@@ -145,7 +145,7 @@ export class UnitStore {
     const found = new Set((await m.find(UnitEntity, { where: { id: In(wanted) }, select: { id: true } })).map((u) => u.id));
     const missing = wanted.filter((id) => !found.has(id));
     if (missing.length > 0) {
-      throw new DomainError('request.invalid', `unknown unit ${missing.join(', ')}`, { field, errors: missing.map((id) => ({ field, message: `unknown unit ${id}` })) });
+      throw new DomainError('request.invalid', `unknown unit ${missing.join(', ')}`, { field, errors: missing.map((id) => ({ field, message: `unknown unit ${id}`, messageZh: `单位不存在：${id}` })) });
     }
   }
 
@@ -190,7 +190,7 @@ export class UnitStore {
     return this.write(async (m) => {
       const usernames = [...new Set(valid.map((e) => e.username))];
       const known = new Set((await m.find(OfficerEntity, { where: { username: In(usernames) }, select: { username: true } })).map((o) => o.username));
-      const errors = valid.flatMap((e, i) => (known.has(e.username) ? [] : [{ field: `entries[${i}].username`, message: `unknown officer ${e.username}` }]));
+      const errors = valid.flatMap((e, i) => (known.has(e.username) ? [] : [{ field: `entries[${i}].username`, message: `unknown officer ${e.username}`, messageZh: `执法队员不存在：${e.username}` }]));
       if (errors.length > 0) throw new DomainError('request.invalid', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
       for (const e of valid) {
         const shift = e.shift ?? 'full';
@@ -322,10 +322,10 @@ export class UnitStore {
     const errors: FieldError[] = [];
     drafts.forEach((d, index) => {
       const base = `features[${index}].properties`;
-      if (d.defaultUnitId && !units.has(d.defaultUnitId)) errors.push({ field: `${base}.unitId`, message: `feature ${index} (${d.name}): unknown unit ${d.defaultUnitId}` });
+      if (d.defaultUnitId && !units.has(d.defaultUnitId)) errors.push({ field: `${base}.unitId`, message: `feature ${index} (${d.name}): unknown unit ${d.defaultUnitId}`, messageZh: `第 ${index + 1} 个区域（${d.name}）：单位不存在：${d.defaultUnitId}` });
       for (const [category, unitId] of Object.entries(d.categoryUnits)) {
-        if (!categories.has(category)) errors.push({ field: `${base}.categoryUnits.${category}`, message: `feature ${index} (${d.name}): unknown category ${category}` });
-        if (!units.has(unitId)) errors.push({ field: `${base}.categoryUnits.${category}`, message: `feature ${index} (${d.name}): unknown unit ${unitId}` });
+        if (!categories.has(category)) errors.push({ field: `${base}.categoryUnits.${category}`, message: `feature ${index} (${d.name}): unknown category ${category}`, messageZh: `第 ${index + 1} 个区域（${d.name}）：类别不存在：${category}` });
+        if (!units.has(unitId)) errors.push({ field: `${base}.categoryUnits.${category}`, message: `feature ${index} (${d.name}): unknown unit ${unitId}`, messageZh: `第 ${index + 1} 个区域（${d.name}）：单位不存在：${unitId}` });
       }
     });
     if (errors.length > 0) {

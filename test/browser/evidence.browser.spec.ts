@@ -81,6 +81,10 @@ describe('browser: the evidence on the task pages', function () {
     const leadDesk = await suite.signIn('wangqiang', desktop);
     await leadDesk.page.goto(`/tasks/${review}`);
     await leadDesk.page.locator(`[data-evidence] li[data-step="enforce"] [data-photo="${enforcePhoto}"]`).waitFor();
+    // form-js's own validation speaks Chinese too
+    await leadDesk.page.getByRole('button', { name: '提交办理' }).click();
+    await leadDesk.page.locator('.fjs-form-field-error', { hasText: '必填' }).first().waitFor();
+    expect(await leadDesk.page.locator('.fjs-form').textContent()).to.not.include('Field is required');
     await leadDesk.page.getByLabel('退回重新处置').check();
     await leadDesk.page.getByRole('button', { name: '提交办理' }).click();
     await leadDesk.page.locator('.error-summary [data-field="reviewNotes"]', { hasText: '必填' }).waitFor();
@@ -89,6 +93,7 @@ describe('browser: the evidence on the task pages', function () {
     expect((await lead.get(`/api/tasks/${review}`)).body.task.state).to.equal('created');
     const refused = await lead.post(`/api/tasks/${review}/complete`, { variables: { review: 'returned', reviewNotes: '  ' } });
     expect(refused.status).to.equal(422);
-    expect(refused.body.errors).to.deep.equal([{ field: 'reviewNotes', message: '必填 (required)' }]);
+    expect(refused.body.errors).to.deep.equal([{ field: 'reviewNotes', message: '必填' }]);
+    expect(refused.body.detail).to.equal('reviewNotes：必填');
   });
 });

@@ -1,7 +1,9 @@
 /**
  * The pages' one way to the API: same-origin fetch with the session cookie, the CSRF token
- * echoed on writes, and problem+json answers turned into ApiError (with field errors).
+ * echoed on writes, the page's language asked for, and problem+json answers turned into
+ * ApiError (with field errors).
  */
+import { currentLang } from './i18n.js';
 export interface FieldError { field: string; message: string }
 
 export class ApiError extends Error {
@@ -21,7 +23,8 @@ export function whenSignedOut(handler: () => void): void {
 }
 
 export async function api<T = unknown>(method: string, url: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  // the problem answers' detail and field errors come in the page's language
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': currentLang() === 'en' ? 'en' : 'zh-CN' };
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken();
   let payload: BodyInit | undefined;
   if (body instanceof FormData) payload = body;
@@ -49,7 +52,8 @@ const lastSeen = new Map<string, { etag: string; data: unknown }>();
  */
 export async function poll<T>(url: string): Promise<{ data: T; changed: boolean }> {
   const seen = lastSeen.get(url);
-  const headers: Record<string, string> = { accept: 'application/json' };
+  // the problem answers' detail and field errors come in the page's language
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': currentLang() === 'en' ? 'en' : 'zh-CN' };
   if (seen) headers['if-none-match'] = seen.etag;
   const response = await fetch(`/api${url}`, { headers, credentials: 'same-origin' });
   if (response.status === 304 && seen) return { data: seen.data as T, changed: false };

@@ -1,7 +1,9 @@
 /**
  * The one error middleware: every thrown error becomes application/problem+json (RFC 9457)
  * with a stable `type` (the error code), a localized `title` (zh-CN by default, English with
- * `Accept-Language: en`), the `detail`, and the failing `field` / field-level `errors`.
+ * `Accept-Language: en`), the `detail` and the field-level `errors` in the same language, and
+ * the failing `field`. A zh-CN caller's `detail` is the error's Chinese detail, else its field
+ * errors, else the title; the English detail is for `Accept-Language: en`.
  * Unknown errors are logged and answered 500 without internals.
  */
 import type { Context, Next } from 'koa';
@@ -33,10 +35,15 @@ export function toProblem(error: DomainError, lang: 'zh' | 'en'): Problem {
     status: info.status,
     code: error.code,
   };
-  if (error.detail) problem.detail = error.detail;
-  const { field, errors, cause: _cause, ...rest } = error.extra;
+  const { field, errors, cause: _cause, detailZh, ...rest } = error.extra;
+  const localized = errors?.map((e) => ({ field: e.field, message: lang === 'zh' ? e.messageZh ?? e.message : e.message }));
+  if (lang === 'en') {
+    if (error.detail) problem.detail = error.detail;
+  } else {
+    problem.detail = detailZh ?? (localized?.length ? localized.map((e) => `${e.field}：${e.message}`).join('；') : info.zh);
+  }
   if (field) problem.field = field;
-  if (errors?.length) problem.errors = errors;
+  if (localized?.length) problem.errors = localized;
   for (const [key, value] of Object.entries(rest)) if (value !== undefined && typeof value !== 'object') problem[key] = value;
   return problem;
 }

@@ -10,6 +10,7 @@ import { Router } from '@koa/router';
 import { ajv, addFormats } from '../validation/ajv.js';
 import { unboundedNumbers } from '../validation/bounds.js';
 import { DomainError, type FieldError } from '../../../errors/index.js';
+import { describeValidationError } from '../../../errors/validation-messages.js';
 import type { Principal, Role } from './principal.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -58,8 +59,8 @@ function fieldErrors(validate: ValidateFunction, where: string): FieldError[] {
     const extra = (e.params as { additionalProperty?: string }).additionalProperty;
     const pointer = e.instancePath.replace(/^\//, '').replaceAll('/', '.');
     const field = [pointer, missing ?? extra].filter(Boolean).join('.') || where;
-    const message = extra ? `unknown field "${extra}"` : e.message ?? 'is invalid';
-    return { field, message };
+    const { zh, en } = describeValidationError(e);
+    return { field, message: en, messageZh: zh };
   });
 }
 

@@ -4,6 +4,7 @@
  * (camera capture, upload with retry), whose photo ids join the submitted variables.
  */
 import type { FieldError } from '../api.js';
+import { formTranslationModule } from './form-translations.js';
 
 export interface FormComponent { id: string; key?: string; type: string; label?: string; components?: FormComponent[]; validate?: { required?: boolean }; properties?: Record<string, unknown> }
 export interface FormSchema { components: FormComponent[]; [k: string]: unknown }
@@ -37,7 +38,7 @@ export function conditionalErrors(schema: FormSchema, data: Record<string, unkno
 export async function mountForm(container: HTMLElement, schema: FormSchema, data: Record<string, unknown>): Promise<MountedForm> {
   const [{ Form }] = await Promise.all([import('@bpmn-io/form-js-viewer'), import('@bpmn-io/form-js-viewer/dist/assets/form-js.css')]);
   const visible = { ...schema, components: schema.components.filter((c) => c.type !== 'filepicker') };
-  const form = new Form({ container });
+  const form = new Form({ container, additionalModules: [formTranslationModule] });
   await form.importSchema(visible as never, data);
   const idByKey = new Map(visible.components.filter((c) => c.key).map((c) => [c.key as string, c.id]));
   return {
