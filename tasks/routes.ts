@@ -66,7 +66,7 @@ function presentTask(row: TaskRow) {
 const formDataKeys = [
   'caseNumber', 'category', 'description', 'address', 'location', 'reporterPhone', 'inspector', 'assignNotes', 'verification', 'verifyNotes', 'verifyPhotos',
   'verifyPhotoCheck', 'suggestedUnitId', 'unitCandidates', 'unitSuggestionReason', 'unitId', 'dispatchNotes', 'suggestedOfficer',
-  'officerCandidates', 'officer', 'assignOfficerNotes', 'enforceResult', 'enforcePhotos', 'enforcePhotoCheck', 'review', 'reviewNotes', 'recheckInspector', 'recheckNotes',
+  'officerCandidates', 'officerSuggestionReason', 'officer', 'assignOfficerNotes', 'enforceResult', 'enforcePhotos', 'enforcePhotoCheck', 'review', 'reviewNotes', 'recheckInspector', 'recheckNotes',
   'recheckResult', 'recheckFindings', 'recheckPhotos', 'recheckPhotoCheck',
 ];
 
