@@ -274,3 +274,12 @@ export function createAccounts(deps: {
 }
 
 export type Accounts = ReturnType<typeof createAccounts>;
+
+/**
+ * A person's phone, role and name, read in the caller's transaction: the assignment SMS
+ * (sms/assignment-notice.ts) runs inside the engine's. A disabled account has no contact.
+ */
+export async function accountContact(em: EntityManager, username: string): Promise<{ phone: string | null; role: Role; displayName: string } | null> {
+  const row = await em.getRepository(AccountEntity).findOne({ where: { username }, select: { username: true, mobile: true, role: true, displayName: true, disabled: true } });
+  return row && !row.disabled ? { phone: row.mobile || null, role: row.role, displayName: row.displayName } : null;
+}

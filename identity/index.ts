@@ -93,4 +93,5 @@ export { registerIdentityRoutes } from './routes.js';
 export { createOidcVerifier, principalFromClaims, rolePriority, type OidcVerifier } from './oidc.js';
 export { sessionCookie, csrfCookie, csrfHeader } from './authenticate.js';
 export { usernameProblem, normalizeUsername } from './username.js';
+export { accountContact } from './accounts.js';
 export { passwordProblems, commonPasswords } from './password-policy.js';

@@ -11,5 +11,6 @@ export { InboxStore, type InboxMessage, type InboxListQuery, type InboxPage, typ
 export { OutboxStore, EmptyTextError, type EnqueueInput, type OutboxMessage } from './outbox-store.js';
 export { SmppGateway, parseSmppUrl, SubmitError, silentLogger, type GatewayConfig, type Logger } from './gateway.js';
 export { createSms, type Sms, type SmsConfig } from './service.js';
+export { createAssignmentNotices, assignmentNoticeText, type AssignmentNoticeConfig, type ContactLookup } from './assignment-notice.js';
 export { smsEntities, type InboxRow, type OutboxRow, type OutboxState } from './entities.js';
 export { SmscSimulator, type SimulatorOptions, type MoMessage, type MtMessage } from './simulator/smsc.js';

@@ -60,32 +60,47 @@ function present(row: OutboxRow): OutboxMessage {
   };
 }
 
+function prepareMessage(input: EnqueueInput) {
+  const to = normalizePhone(input.to);
+  if (!input.text || !input.text.trim()) throw new EmptyTextError();
+  const concatRef = randomInt(0, 256);
+  return { to, concatRef, segmentation: segmentText(input.text, concatRef) };
+}
+
+async function insertMessage(em: EntityManager, input: EnqueueInput, prepared: ReturnType<typeof prepareMessage>, now: Date): Promise<OutboxMessage> {
+  const { to, concatRef, segmentation } = prepared;
+  const repo = em.getRepository(OutboxEntity);
+  if (input.jobKey) {
+    const existing = await repo.findOne({ where: { jobKey: input.jobKey } });
+    if (existing) return present(existing);
+  }
+  const inserted = await repo.insert({
+    to, text: input.text, caseId: input.caseId ?? null, jobKey: input.jobKey ?? null, state: 'queued',
+    dataCoding: segmentation.dataCoding, partsCount: segmentation.parts.length, concatRef, smscMessageId: null,
+    attempts: 0, nextAttemptAt: now, error: null, createdAt: now, submittedAt: null, deliveredAt: null,
+  });
+  const id = inserted.identifiers[0]!.id as number;
+  await em.getRepository(OutboxSegmentEntity).insert(segmentation.parts.map((part) => ({
+    outboxId: id, seq: part.seq, smscMessageId: null, state: 'pending' as const, receiptStat: null, updatedAt: now,
+  })));
+  return present((await repo.findOne({ where: { id } }))!);
+}
+
+/**
+ * Queues a message inside the caller's transaction (an engine hook's), so it is sent exactly
+ * when that transaction commits; the sender finds it on its next poll. Idempotent by jobKey.
+ */
+export function enqueueWithin(em: EntityManager, input: EnqueueInput, now = new Date()): Promise<OutboxMessage> {
+  return insertMessage(em, input, prepareMessage(input), now);
+}
+
 export class OutboxStore {
   constructor(private readonly dataSource: DataSource, private readonly writer: BatchWriter) {}
 
   /** Validates and queues a message; idempotent by jobKey. Throws InvalidPhoneError / EmptyTextError / TextTooLongError. */
   enqueue(input: EnqueueInput, now = new Date()): Promise<OutboxMessage> {
-    const to = normalizePhone(input.to);
-    if (!input.text || !input.text.trim()) throw new EmptyTextError();
-    const concatRef = randomInt(0, 256);
-    const segmentation = segmentText(input.text, concatRef);
-    return this.writer.write(async (em) => {
-      const repo = em.getRepository(OutboxEntity);
-      if (input.jobKey) {
-        const existing = await repo.findOne({ where: { jobKey: input.jobKey } });
-        if (existing) return present(existing);
-      }
-      const inserted = await repo.insert({
-        to, text: input.text, caseId: input.caseId ?? null, jobKey: input.jobKey ?? null, state: 'queued',
-        dataCoding: segmentation.dataCoding, partsCount: segmentation.parts.length, concatRef, smscMessageId: null,
-        attempts: 0, nextAttemptAt: now, error: null, createdAt: now, submittedAt: null, deliveredAt: null,
-      });
-      const id = inserted.identifiers[0]!.id as number;
-      await em.getRepository(OutboxSegmentEntity).insert(segmentation.parts.map((part) => ({
-        outboxId: id, seq: part.seq, smscMessageId: null, state: 'pending' as const, receiptStat: null, updatedAt: now,
-      })));
-      return present((await repo.findOne({ where: { id } }))!);
-    });
+    const prepared = prepareMessage(input);
+    return this.writer.write((em) => insertMessage(em, input, prepared, now));
   }
 
   private read<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {

@@ -14,7 +14,7 @@ export interface Config {
   dataDir: string;
   databaseUrl: string;
   engine: { kind: 'embedded' | 'zeebe'; cacheSize: number; cacheHeapBytes: number; pollIntervalMs: number; jobConcurrency: number };
-  sms: { url: string | null; sourceAddr: string; simulatorPort: number; startSimulator: boolean; webhookUrl: string | null; webhookSecret: string | null };
+  sms: { url: string | null; sourceAddr: string; simulatorPort: number; startSimulator: boolean; webhookUrl: string | null; webhookSecret: string | null; notifyAssignedRoles: AssignableRole[] };
   photos: { dir: string; maxBytes: number; maxDistanceMeters: number; clockSkewMs: number };
   /** Unit suggestion: a point this close to a border between units goes to the dispatcher. */
   units: { borderToleranceM: number };
@@ -92,6 +92,18 @@ export const configVariables: ConfigVariable[] = [
   { name: 'OIDC_AUDIENCE', default: 'paidan-api', description: 'the `aud` an access token must carry to be accepted by the API' },
   { name: 'OIDC_REDIRECT_URI', default: 'http://<HOST>:<PORT>/api/auth/oidc/callback', description: 'where Keycloak sends the browser back after sign-in' },
 ];
+
+/** The roles whose people can be given a task by name (and so told of it by SMS). */
+const assignableRoles = ['dispatcher', 'inspector', 'unit-lead', 'officer'] as const;
+export type AssignableRole = (typeof assignableRoles)[number];
+
+function roleList(raw: string | undefined, fallback: AssignableRole[]): AssignableRole[] {
+  if (raw === undefined) return fallback;
+  const list = raw.split(',').map((r) => r.trim()).filter(Boolean);
+  const unknown = list.filter((r) => !(assignableRoles as readonly string[]).includes(r));
+  if (unknown.length) throw new ConfigError(`NOTIFY_ASSIGNED_ROLES takes ${assignableRoles.join(', ')} (comma-separated, empty for none), got "${raw}"`);
+  return [...new Set(list)] as AssignableRole[];
+}
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -184,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       startSimulator: !smsUrl && nodeEnv !== 'production',
       webhookUrl: webhookUrl(env.SMS_WEBHOOK_URL),
       webhookSecret: env.SMS_WEBHOOK_SECRET || null,
+      notifyAssignedRoles: roleList(env.NOTIFY_ASSIGNED_ROLES, ['inspector', 'officer']),
     },
     photos: {
       dir: path.join(dataDir, 'photos'),

@@ -11,6 +11,8 @@ import { openDatabase } from '../../storage/data-source.js';
 import { EmbeddedEngine } from '../../engine/embedded/adapter.js';
 import type { EngineHooks, WorkflowEngine } from '../../engine/port.js';
 import { createCaseRecordHooks, createCaseService, type CaseService } from '../../cases/index.js';
+import { createAssignmentNotices } from '../../sms/index.js';
+import { accountContact } from '../../identity/index.js';
 import { createArchive, type Archive } from '../../archive/index.js';
 import { createArchiveWorker } from '../../workers/archive/index.js';
 import { PhotoEntity } from '../../photos/index.js';
@@ -66,7 +68,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     throw new Error('ENGINE=zeebe: the Zeebe adapter is not in this build yet; use ENGINE=embedded');
   }
   const dataSource = await openDatabase({ url: config.databaseUrl });
-  const hooks = chainHooks(createCaseRecordHooks(), options.hooks ?? {});
+  // the person a task is given to hears of it by SMS, queued in the same transaction
+  const notices = createAssignmentNotices({ contactOf: accountContact, config: { roles: config.sms.notifyAssignedRoles } });
+  const hooks = chainHooks(createCaseRecordHooks(), notices, options.hooks ?? {});
   const engine = new EmbeddedEngine({
     dataSource, hooks, cacheSize: config.engine.cacheSize, cacheHeapBytes: config.engine.cacheHeapBytes, pollIntervalMs: config.engine.pollIntervalMs, jobConcurrency: config.engine.jobConcurrency,
   });
