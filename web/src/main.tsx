@@ -18,6 +18,7 @@ import { NewCasePage } from './pages/new-case.js';
 import { SmsPage } from './pages/sms.js';
 import { LawReaderPage, LawsPage } from './pages/laws.js';
 import { AdminRoute } from './pages/admin/lazy.js';
+import { ArrivalNotice, CountBadge, useAttention } from './ui/attention.js';
 
 const langVersion = signal(0);
 
@@ -36,13 +37,18 @@ function Page({ path }: { path: string }) {
 function App() {
   const me = useSignal(user);
   const path = useSignal(route);
-  useSignal(langVersion);
   useEffect(() => {
     if (me === null && !path.startsWith('/login')) navigate('/login', true);
     if (me && path.startsWith('/login')) navigate('/', true);
   }, [me, path]);
   if (me === undefined) return <p class="boot">{t('loading')}</p>;
   if (me === null) return <LoginPage />;
+  return <Shell me={me} path={path} />;
+}
+
+function Shell({ me, path }: { me: NonNullable<ReturnType<typeof user.get>>; path: string }) {
+  useSignal(langVersion);
+  const attention = useAttention(isDesk(me));
   const switchLang = () => {
     setLang(currentLang() === 'en' ? 'zh-CN' : 'en');
     langVersion.set(langVersion.get() + 1);
@@ -53,9 +59,9 @@ function App() {
       <header class="top">
         <a class="brand" href="/">{t('appName')}</a>
         <nav aria-label="main">
-          <a href="/" aria-current={path === '/' || path.startsWith('/?') ? 'page' : undefined}>{t('tabTodo')}</a>
+          <a href="/" aria-current={path === '/' || path.startsWith('/?') ? 'page' : undefined}>{t('tabTodo')}<CountBadge n={attention.todo} kind="todo" /></a>
           {isDesk(me) && <a href="/cases/new">{t('newCase')}</a>}
-          {isDesk(me) && <a href="/sms">{t('smsInbox')}</a>}
+          {isDesk(me) && <a href="/sms">{t('smsInbox')}<CountBadge n={attention.unread} kind="unread" /></a>}
           <a href="/laws" aria-current={path.startsWith('/laws') ? 'page' : undefined}>{t('laws')}</a>
           {me.role === 'admin' && <a href="/admin/users">{t('users')}</a>}
           {me.role === 'admin' && <a href="/admin/units">{t('units')}</a>}
@@ -68,6 +74,7 @@ function App() {
         <button type="button" class="link" onClick={switchLang} lang={currentLang() === 'en' ? 'zh-CN' : 'en'}>{t('language')}</button>
         <button type="button" class="link" onClick={() => void signOut()}>{t('signOut')}</button>
       </header>
+      <ArrivalNotice attention={attention} />
       <main id="main" tabIndex={-1}>
         <Page path={path} key={`${path}|${currentLang()}`} />
       </main>
