@@ -72,6 +72,14 @@ describe('browser: the evidence on the task pages', function () {
     expect(await folded.getAttribute('open'), 'folded on a phone').to.equal(null);
     await folded.locator('summary').click();
     await folded.locator('li[data-step="verifyReport"]', { hasText: '现场有三个摊位占道' }).waitFor();
+    // the case on a phone: its steps as a list, the diagram one tap away
+    await mobile.page.goto(`/cases/${caseId}`);
+    await mobile.page.locator('[data-steps] li[data-step="enforce"][data-state="created"]').waitFor();
+    expect(await mobile.page.locator('[data-steps] li[data-state="completed"]').count()).to.equal(4);
+    expect(await mobile.page.locator('.diagram').count()).to.equal(0);
+    await shot(mobile.page, 'web-45-case-steps-phone');
+    await mobile.page.getByRole('button', { name: '显示流程图' }).click();
+    await mobile.page.locator('.diagram svg').first().waitFor();
     await mobile.context.close();
     const enforcePhoto = await upload(officer, enforce, 2);
     expect((await officer.post(`/api/tasks/${enforce}/complete`, { variables: { enforceResult: '已责令撤离', enforcePhotos: [enforcePhoto] } })).status).to.equal(200);

@@ -30,6 +30,9 @@ export function CasePage({ id }: { id: string }) {
   const [error, setError] = useState('');
   const diagram = useRef<HTMLDivElement>(null);
   const labels = useFieldLabels();
+  // a phone reads the steps as a list; the diagram is one tap away
+  const narrow = globalThis.matchMedia?.('(max-width: 719px)').matches ?? false;
+  const [showDiagram, setShowDiagram] = useState(false);
 
   const seen = useRef('');
   // an open case moves on while it is watched (workers finish steps, people complete tasks):
@@ -61,7 +64,7 @@ export function CasePage({ id }: { id: string }) {
       live = false;
       dispose?.();
     };
-  }, [detail]);
+  }, [detail, showDiagram]);
 
   if (error) return <p class="error" role="alert">{error}</p>;
   if (!detail) return <p aria-busy="true">{t('loading')}</p>;
@@ -73,7 +76,20 @@ export function CasePage({ id }: { id: string }) {
       <CaseSummary record={detail.case} />
       <section aria-labelledby="diagram-h">
         <h2 id="diagram-h">{t('diagram')} {detail.case.currentStep && <span class="tag current">{t('currentStep')}: {names.get(detail.case.currentStep) ?? detail.case.currentStep}</span>}</h2>
-        <div class="diagram" ref={diagram} role="img" aria-label={t('diagram')} />
+        {narrow && !showDiagram ? (
+          <>
+            <ol class="steps" data-steps>
+              {detail.rounds.flatMap((r) => r.tasks.map((task) => ({ ...task, round: r.round }))).map((task) => (
+                <li key={task.id} data-state={task.state} data-step={task.elementId}>
+                  <span class="mark" aria-hidden="true">{task.state === 'completed' ? '✓' : task.state === 'created' ? '●' : '–'}</span>
+                  <span>{task.name ?? task.elementId}</span>
+                  <span class="muted small">{task.state === 'created' ? t('currentStep') : task.completedAt ? formatTime(task.completedAt) : ''}{task.round > 0 ? ` · ${t('round')} ${task.round}` : ''}</span>
+                </li>
+              ))}
+            </ol>
+            <button type="button" onClick={() => setShowDiagram(true)}>{t('showDiagram')}</button>
+          </>
+        ) : <div class="diagram" ref={diagram} role="img" aria-label={t('diagram')} />}
       </section>
       <section aria-labelledby="timeline-h">
         <h2 id="timeline-h">{t('timeline')}</h2>
