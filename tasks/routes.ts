@@ -28,6 +28,8 @@ export interface FormCatalog {
 export interface FormOption {
   label: string;
   value: string;
+  /** The platform's suggestion: a form opens with it chosen. */
+  suggested?: boolean;
 }
 
 /** Options for the forms' dynamic selects (`valuesKey`), given the task and its variables. */
@@ -149,7 +151,8 @@ export function registerTaskRoutes(registry: ApiRegistry, deps: { dataSource: Da
       for (const key of formDataKeys) if (key in variables) data[key] = variables[key];
       if (task.formData) Object.assign(data, task.formData);
       const selectOptions = await options(task, variables);
-      ctx.body = { formId: task.formId, schema: forms.get(task.formId), data: { ...data, ...selectOptions }, options: selectOptions };
+      const schema = forms.get(task.formId);
+      ctx.body = { formId: task.formId, schema, data: { ...preselectSuggested(schema, data, selectOptions), ...selectOptions }, options: selectOptions };
     },
   });
 
@@ -237,6 +240,20 @@ interface FormComponent {
   key?: string;
   valuesKey?: string;
   components?: FormComponent[];
+}
+
+/** A select fed by `valuesKey` and not answered yet opens with the suggested option chosen. */
+export function preselectSuggested(form: Record<string, unknown>, data: Variables, selectOptions: Record<string, FormOption[]>): Variables {
+  const out: Variables = { ...data };
+  const visit = (components: FormComponent[] | undefined) => {
+    for (const component of components ?? []) {
+      const suggested = component.valuesKey ? selectOptions[component.valuesKey]?.find((o) => o.suggested) : undefined;
+      if (component.key && suggested && (out[component.key] === undefined || out[component.key] === null || out[component.key] === '')) out[component.key] = suggested.value;
+      visit(component.components);
+    }
+  };
+  visit(form.components as FormComponent[] | undefined);
+  return out;
 }
 
 /** A select fed by `valuesKey` must get one of the options the server offered. */

@@ -8,6 +8,7 @@ import type { TaskRow } from '../../tasks/entities.js';
 import type { FormOption, FormOptionsProvider, ReassignTargets } from '../../tasks/routes.js';
 import type { Variables } from '../../engine/port.js';
 import type { UnitStore } from '../../units/index.js';
+import { shanghaiDate } from '../../units/index.js';
 
 export interface PeopleDirectory {
   list(filter: { role?: 'dispatcher' | 'inspector' | 'unit-lead' | 'officer'; unitId?: string; limit?: number }): Promise<{ users: { username: string; displayName: string; disabled?: boolean }[] }>;
@@ -20,15 +21,17 @@ async function peopleOf(people: PeopleDirectory, role: Role, unitId?: string): P
   return users.filter((u) => !u.disabled).map((u) => ({ label: `${u.displayName}（${u.username}）`, value: u.username }));
 }
 
-async function officersOf(units: UnitStore, variables: Variables): Promise<FormOption[]> {
+/** The unit's active officers, the off-duty ones marked (休息) — today in Asia/Shanghai. */
+async function officersOf(units: UnitStore, variables: Variables, at = new Date()): Promise<FormOption[]> {
   const unitId = typeof variables.unitId === 'string' ? variables.unitId : '';
-  const officers = unitId ? await units.listOfficers({ unitId }) : [];
-  return officers.map((o) => ({ label: `${o.displayName}（${o.username}）`, value: o.username }));
+  const officers = unitId ? await units.officersOnDate(unitId, shanghaiDate(at)) : [];
+  return officers.map((o) => ({ label: `${o.displayName}（${o.username}）${o.onDuty ? '' : '（今日休息）'}`, value: o.username }));
 }
 
+/** The suggested choice first, marked 推荐 and `suggested` (the form opens with it chosen). */
 function suggestedFirst(options: FormOption[], suggested: unknown): FormOption[] {
   if (typeof suggested !== 'string') return options;
-  return [...options.filter((o) => o.value === suggested).map((o) => ({ ...o, label: `${o.label}（推荐）` })), ...options.filter((o) => o.value !== suggested)];
+  return [...options.filter((o) => o.value === suggested).map((o) => ({ ...o, label: `${o.label}（推荐）`, suggested: true })), ...options.filter((o) => o.value !== suggested)];
 }
 
 export function createFormOptions(deps: { people: PeopleDirectory; units: UnitStore }): FormOptionsProvider {

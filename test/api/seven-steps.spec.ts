@@ -75,12 +75,21 @@ describe('the seven steps over HTTP, four users, one failed re-check', function 
     const units = await formOptions(dispatcher, dispatch.id, 'unitOptions');
     expect(units[0].value).to.equal('U-JD-01'); // the suggestion comes first
     expect(units[0].label).to.include('推荐');
+    // and the form opens with it chosen (later rounds keep the unit of the last round)
+    expect((await dispatcher.get(`/api/tasks/${dispatch.id}/form`)).body.data.unitId).to.equal('U-JD-01');
     await complete(dispatcher, dispatch.id, { unitId: 'U-JD-01', dispatchNotes: `第${round}次派遣` });
     expect((await lists(dispatcher)).done).to.include('dispatchToUnit');
 
     const assign = await waitForTodo(lead, 'assignOfficer');
-    const officers = (await formOptions(lead, assign.id, 'officerOptions')).map((o) => o.value);
+    const offered = await formOptions(lead, assign.id, 'officerOptions');
+    const officers = offered.map((o) => o.value);
     expect(officers).to.include('zhangwei');
+    // the suggested officer is chosen when the form opens; off-duty ones are marked
+    const suggested = offered.find((o) => o.label.includes('推荐'));
+    if (round === 1) expect((await lead.get(`/api/tasks/${assign.id}/form`)).body.data.officer).to.equal(suggested?.value ?? undefined);
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const duty = await server.platform.units.officersOnDate('U-JD-01', today);
+    for (const o of offered) expect(o.label.includes('今日休息'), o.label).to.equal(duty.find((d) => d.username === o.value)?.onDuty === false);
     await complete(lead, assign.id, { officer: 'zhangwei' });
 
     const enforce = await waitForTodo(officer, 'enforce');

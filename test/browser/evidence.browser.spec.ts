@@ -58,6 +58,10 @@ describe('browser: the evidence on the task pages', function () {
     expect(await step.locator('[data-flag]').first().textContent()).to.match(/[\u4e00-\u9fff]/);
     expect(await evidence.locator('[data-flagged-count]').textContent()).to.include('存疑');
     await shot(desk.page, 'web-43-dispatch-evidence');
+    // the case links to its open task
+    await desk.page.goto(`/cases/${caseId}`);
+    await desk.page.locator('[data-open-tasks] a', { hasText: '去办理：派遣' }).click();
+    await desk.page.waitForURL((url) => url.pathname === `/tasks/${dispatch}`);
     await desk.context.close();
     expect((await dispatcher.post(`/api/tasks/${dispatch}/complete`, { variables: { unitId: 'U-JD-01' } })).status).to.equal(200);
     const assignOfficer = await openTask(lead, caseId, 'assignOfficer');

@@ -19,6 +19,7 @@ import { SmsPage } from './pages/sms.js';
 import { LawReaderPage, LawsPage } from './pages/laws.js';
 import { AdminRoute } from './pages/admin/lazy.js';
 import { ArrivalNotice, CountBadge, useAttention } from './ui/attention.js';
+import { flash } from './ui/flash.js';
 
 const langVersion = signal(0);
 
@@ -75,10 +76,26 @@ function Shell({ me, path }: { me: NonNullable<ReturnType<typeof user.get>>; pat
         <button type="button" class="link" onClick={() => void signOut()}>{t('signOut')}</button>
       </header>
       <ArrivalNotice attention={attention} />
+      <FlashNotice path={path} />
       <main id="main" tabIndex={-1}>
         <Page path={path} key={`${path}|${currentLang()}`} />
       </main>
     </>
+  );
+}
+
+/** The confirmation a page left for the next one (ui/flash.ts). */
+function FlashNotice({ path }: { path: string }) {
+  const note = useSignal(flash);
+  useEffect(() => {
+    if (note && note.path !== path) flash.set(null);
+  }, [path]);
+  if (!note || note.path !== path) return null;
+  return (
+    <p class="notice ok" role="status" data-flash>
+      {note.text}
+      <button type="button" class="link" onClick={() => flash.set(null)}>{t('cancel')}</button>
+    </p>
   );
 }
 

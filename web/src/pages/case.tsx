@@ -74,6 +74,7 @@ export function CasePage({ id }: { id: string }) {
       <p><a href="/">← {t('back')}</a></p>
       <h1>{t('caseOf')} {detail.case.number}</h1>
       <CaseSummary record={detail.case} />
+      <OpenTasks detail={detail} />
       <section aria-labelledby="diagram-h">
         <h2 id="diagram-h">{t('diagram')} {detail.case.currentStep && <span class="tag current">{t('currentStep')}: {names.get(detail.case.currentStep) ?? detail.case.currentStep}</span>}</h2>
         {narrow && !showDiagram ? (
@@ -141,5 +142,17 @@ function HandOverNote({ data, names }: { data: unknown; names: CaseNames }) {
     <span class="data">
       {parts.map(([k, label, value], i) => <span key={k} data-field={k}>{i > 0 ? ' · ' : ''}{label}: {value}</span>)}
     </span>
+  );
+}
+
+/** The case's open task(s), one tap from the case (a new case's first task, 派发核实, for the desk). */
+function OpenTasks({ detail }: { detail: CaseDetail }) {
+  const me = user.get();
+  const open = detail.rounds.flatMap((r) => r.tasks).filter((task) => task.state === 'created' && (isDesk(me) || task.assignee === me?.username));
+  if (!open.length) return null;
+  return (
+    <div class="actions" data-open-tasks>
+      {open.map((task) => <a key={task.id} class="button primary" href={`/tasks/${task.id}`}>{t('goToTask')}：{task.name ?? task.elementId}</a>)}
+    </div>
   );
 }

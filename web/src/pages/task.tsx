@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, post, type CaseRecord, type FieldError } from '../api.js';
 import { t } from '../i18n.js';
 import { navigate } from '../router.js';
+import { flashOn } from '../ui/flash.js';
 import { user } from '../session.js';
 import { CaseSummary } from '../ui/case-summary.js';
 import { Evidence } from '../ui/evidence.js';
@@ -89,7 +90,8 @@ export function TaskPage({ id }: { id: string }) {
     setMessage(t('submitting'));
     try {
       await post(`/tasks/${id}/complete`, { variables });
-      navigate('/?done=1');
+      if (task) flashOn('/', `${t('submitted')}：${task.task.name ?? task.task.elementId} · ${task.case.number}`);
+      navigate('/');
     } catch (e) {
       const list = e instanceof ApiError ? e.problem.errors ?? (e.problem.field ? [{ field: e.problem.field, message: e.message }] : []) : [];
       mounted.current?.showErrors(list);
@@ -108,7 +110,8 @@ export function TaskPage({ id }: { id: string }) {
       <CaseSummary record={task.case} />
       <Evidence caseId={task.case.id} taskId={id} />
       <div class="actions">
-        {task.canClaim && !task.task.assignee && <button class="primary" disabled={busy} onClick={() => void claim()}>{t('claim')}</button>}
+        {/* where the form is shown, submitting claims the task: no separate 认领 */}
+        {task.canClaim && !task.task.assignee && !task.canComplete && <button class="primary" disabled={busy} onClick={() => void claim()}>{t('claim')}</button>}
         <a class="button" href={`/cases/${task.case.id}`}>{t('caseOf')} · {t('timeline')}</a>
       </div>
       <HandOver taskId={id} assignee={task.task.assignee} canUnclaim={!!task.canUnclaim} canReassign={!!task.canReassign} onDone={(left) => (left ? navigate('/') : void load())} />
