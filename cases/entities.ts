@@ -29,6 +29,8 @@ export interface CaseRow {
   unitId: string | null;
   /** The area (单元网格) the case lies in, once the unit suggestion found it. */
   areaId?: string | null;
+  /** The closed case this one follows up (a repeat complaint, 关联原案件). */
+  relatedCaseId?: string | null;
   inspector: string | null;
   officer: string | null;
   /** Dispatch rounds so far: 1 after the first dispatch, +1 for every failed re-check. */
@@ -78,6 +80,7 @@ export const CaseEntity = new EntitySchema<CaseRow>({
     unitId: ecol.string('unit_id', 64, true),
     areaId: ecol.string('area_id', 64, true),
     inspector: ecol.string('inspector', 128, true),
+    relatedCaseId: ecol.string('related_case_id', 36, true),
     officer: ecol.string('officer', 128, true),
     rounds: ecol.int('rounds'),
     createdBy: ecol.string('created_by', 128),

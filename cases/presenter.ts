@@ -13,7 +13,7 @@ export const caseSummarySchema = {
     description: { type: 'string' }, address: { type: 'string' },
     location: { anyOf: [{ type: 'object', properties: { lng: { type: 'number' }, lat: { type: 'number' } } }, { type: 'null' }] },
     reporterPhone: { type: ['string', 'null'] }, status: { type: 'string', enum: ['open', 'closed', 'dismissed', 'canceled'] },
-    currentStep: { type: ['string', 'null'] }, unitId: { type: ['string', 'null'] }, areaId: { type: ['string', 'null'] }, rounds: { type: 'integer' },
+    currentStep: { type: ['string', 'null'] }, unitId: { type: ['string', 'null'] }, areaId: { type: ['string', 'null'] }, relatedCaseId: { type: ['string', 'null'] }, rounds: { type: 'integer' },
     processVersion: { type: 'integer' }, createdBy: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' }, closedAt: { type: ['string', 'null'], format: 'date-time' },
   },
@@ -51,7 +51,7 @@ export function presentCase(row: CaseRow) {
   return {
     id: row.id, number: row.number, source: row.source, category: row.category, description: row.description, address: row.address,
     location: row.lng === null || row.lat === null ? null : { lng: row.lng, lat: row.lat }, reporterPhone: row.reporterPhone,
-    status: row.status, currentStep: row.currentStep, unitId: row.unitId, areaId: row.areaId ?? null, rounds: row.rounds, processVersion: row.processVersion,
+    status: row.status, currentStep: row.currentStep, unitId: row.unitId, areaId: row.areaId ?? null, relatedCaseId: row.relatedCaseId ?? null, rounds: row.rounds, processVersion: row.processVersion,
     createdBy: row.createdBy, createdAt: row.createdAt, updatedAt: row.updatedAt, closedAt: row.closedAt,
   };
 }

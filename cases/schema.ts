@@ -24,6 +24,7 @@ export const newCaseSchema = {
     address: { type: 'string', minLength: 1, maxLength: 255, pattern: '\\S' },
     location: { anyOf: [locationSchema, { type: 'null' }] },
     reporterPhone: { anyOf: [{ type: 'string', pattern: '^\\+?[0-9]{5,15}$' }, { type: 'null' }] },
+    relatedCaseId: { anyOf: [{ type: 'string', minLength: 1, maxLength: 36 }, { type: 'null' }] },
   },
 } as const;
 
@@ -34,4 +35,6 @@ export interface NewCase {
   address: string;
   location?: { lng: number; lat: number } | null;
   reporterPhone?: string | null;
+  /** The closed case this one follows up (关联原案件). */
+  relatedCaseId?: string | null;
 }

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ajv } from '../api/src/validation/ajv.js';
 import { DomainError } from '../errors/index.js';
+import { describeValidationError } from '../errors/validation-messages.js';
 import type { WorkflowEngine } from '../engine/port.js';
 import { CaseEntity, CaseEventEntity, type CaseEventRow, type CaseRow } from './entities.js';
 import { allocateCaseNumberRetrying } from './numbering.js';
@@ -36,8 +37,14 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
   return {
     async create(input, actor, options = {}) {
       if (!validateNewCase(input)) {
-        const errors = (validateNewCase.errors ?? []).map((e) => ({ field: e.instancePath.replace(/^\//, '') || String(e.params.missingProperty ?? e.params.additionalProperty ?? ''), message: e.message ?? 'invalid' }));
+        const errors = (validateNewCase.errors ?? []).map((e) => {
+          const { zh, en } = describeValidationError(e);
+          return { field: e.instancePath.replace(/^\//, '') || String(e.params.missingProperty ?? e.params.additionalProperty ?? ''), message: en, messageZh: zh };
+        });
         throw new DomainError('request.invalid', `invalid case: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, { field: errors[0]?.field, errors });
+      }
+      if (input.relatedCaseId && !(await dataSource.getRepository(CaseEntity).exists({ where: { id: input.relatedCaseId } }))) {
+        throw new DomainError('case.not_found', `no case ${input.relatedCaseId} to refer to`, { field: 'relatedCaseId' });
       }
       if (!(await categoryInUse(input.category))) {
         throw new DomainError('case.unknown_category', `no active case category "${input.category}"`, { field: 'category' });
@@ -70,6 +77,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
             lng: input.location?.lng ?? null, lat: input.location?.lat ?? null, reporterPhone: input.reporterPhone ?? null,
             ...caseSearchKeys(number, input.reporterPhone), status: 'open', currentStep: null, processInstanceKey: instance.key, processVersion: instance.version, unitId: null,
             inspector: null, officer: null, rounds: 0, createdBy: actor.username, createdAt: now, updatedAt: now, closedAt: null,
+            relatedCaseId: input.relatedCaseId ?? null,
           };
           await tx.getRepository(CaseEntity).insert(row);
           const created: Omit<CaseEventRow, 'id'> = {

@@ -17,6 +17,7 @@ export const errorCodes = {
   'not_found': { status: 404, zh: '未找到', en: 'Not found' },
   'case.not_found': { status: 404, zh: '案件不存在', en: 'Case not found' },
   'case.unknown_category': { status: 400, zh: '案件类别不存在或已停用', en: 'No such case category, or it is no longer in use' },
+  'sms.case_closed': { status: 409, zh: '该案件已办结：请以此短信重新立案（关联原案件），或由坐席重新受理', en: 'That case is closed: open a new case from this message that refers to it' },
   'process.not_found': { status: 404, zh: '流程定义不存在', en: 'Process definition not found' },
   'instance.not_found': { status: 404, zh: '流程实例不存在', en: 'Process instance not found' },
   'task.not_found': { status: 404, zh: '任务不存在', en: 'Task not found' },

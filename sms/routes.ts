@@ -69,19 +69,20 @@ export function registerSmsRoutes(registry: ApiRegistry, deps: { dataSource: Dat
     return found;
   }
 
-  registry.add<Record<string, never>, { handled?: boolean; q?: string; limit: number; offset: number }, unknown>({
+  registry.add<Record<string, never>, { handled?: boolean; q?: string; caseId?: string; limit: number; offset: number }, unknown>({
     method: 'get', path: '/sms/inbox', summary: '投诉短信 — the complaint inbox, newest first', tags: ['sms'], access: ['dispatcher', 'admin'],
     query: {
       type: 'object', additionalProperties: false,
       properties: {
         handled: { type: 'boolean' }, q: { type: 'string', minLength: 1, maxLength: 100 },
+        caseId: { type: 'string', minLength: 1, maxLength: 36, description: "the messages linked to one case (the reporter's repeats)" },
         limit: { type: 'integer', minimum: 1, maximum: 200, default: 20 }, offset: { type: 'integer', minimum: 0, maximum: maxOffset, default: 0 },
       },
     },
     responses: { 200: { description: 'a page of messages', schema: { type: 'object', properties: { items: { type: 'array', items: inboxMessageSchema }, total: { type: 'integer' } } } }, 401: problem, 403: problem },
     async handler(ctx, { query }) {
       if (query.offset % query.limit !== 0) throw new DomainError('request.invalid', 'offset must be a multiple of limit', { field: 'offset' });
-      const page = await sms.inbox.list({ page: query.offset / query.limit + 1, pageSize: query.limit, handled: query.handled, q: query.q });
+      const page = await sms.inbox.list({ page: query.offset / query.limit + 1, pageSize: query.limit, handled: query.handled, q: query.q, caseId: query.caseId });
       ctx.body = { items: page.items.map(presentInbox), total: page.total, limit: query.limit, offset: query.offset };
     },
   });
@@ -104,7 +105,7 @@ export function registerSmsRoutes(registry: ApiRegistry, deps: { dataSource: Dat
     },
   });
 
-  registry.add<{ id: number }, Record<string, never>, { category: string; address: string; description?: string; location?: { lng: number; lat: number } | null }>({
+  registry.add<{ id: number }, Record<string, never>, { category: string; address: string; description?: string; location?: { lng: number; lat: number } | null; relatedCaseId?: string | null }>({
     method: 'post', path: '/sms/inbox/:id/case', audit: 'case.create_from_sms', summary: '一键立案 — open a case from a message (the citizen gets the case number by SMS)', tags: ['sms'],
     access: ['dispatcher', 'admin'], params: idParams,
     body: {
@@ -112,6 +113,7 @@ export function registerSmsRoutes(registry: ApiRegistry, deps: { dataSource: Dat
       properties: {
         category: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,63}$' }, address: { type: 'string', minLength: 1, maxLength: 255, pattern: '\\S' },
         description: { type: 'string', minLength: 1, maxLength: 4000, pattern: '\\S' }, location: { anyOf: [locationSchema, { type: 'null' }] },
+        relatedCaseId: { anyOf: [{ type: 'string', minLength: 1, maxLength: 36 }, { type: 'null' }], description: 'the closed case this complaint repeats (关联原案件)' },
       },
     },
     responses: { 201: { description: 'the new case' }, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
@@ -120,7 +122,7 @@ export function registerSmsRoutes(registry: ApiRegistry, deps: { dataSource: Dat
       if (msg.caseId) throw new DomainError('conflict', `message ${msg.id} already belongs to a case`, { field: 'id', caseId: msg.caseId });
       const created = await cases.create({
         source: 'sms', category: body.category, address: body.address, description: body.description ?? msg.text,
-        location: body.location ?? null, reporterPhone: msg.sender,
+        location: body.location ?? null, reporterPhone: msg.sender, relatedCaseId: body.relatedCaseId ?? null,
       }, principal, {
         // the link is written in the case's own transaction: never a case without its message
         within: async (row, tx) => {
@@ -136,15 +138,24 @@ export function registerSmsRoutes(registry: ApiRegistry, deps: { dataSource: Dat
     },
   });
 
-  registry.add<{ id: number }, Record<string, never>, { caseId: string }>({
-    method: 'post', path: '/sms/inbox/:id/link', audit: 'sms.link', summary: 'link a message to an existing case (the same complaint sent again)', tags: ['sms'],
-    access: ['dispatcher', 'admin'], params: idParams,
-    body: { type: 'object', additionalProperties: false, required: ['caseId'], properties: { caseId: { type: 'string', minLength: 1, maxLength: 36 } } },
-    responses: { 200: { description: 'the message', schema: inboxMessageSchema }, 400: problem, 401: problem, 403: problem, 404: problem },
+  registry.add<{ id: number }, Record<string, never>, { caseId?: string; caseNumber?: string }>({
+    method: 'post', path: '/sms/inbox/:id/link', audit: 'sms.link',
+    summary: 'link a message to an open case (the same complaint sent again), by id or number; a closed case is refused (409 sms.case_closed): open a new case referring to it',
+    tags: ['sms'], access: ['dispatcher', 'admin'], params: idParams,
+    body: {
+      type: 'object', additionalProperties: false, oneOf: [{ required: ['caseId'] }, { required: ['caseNumber'] }],
+      properties: { caseId: { type: 'string', minLength: 1, maxLength: 36 }, caseNumber: { type: 'string', minLength: 1, maxLength: 32, pattern: '\\S' } },
+    },
+    responses: { 200: { description: 'the message', schema: inboxMessageSchema }, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
     async handler(ctx, { params, body, principal }) {
       await message(params.id);
-      await cases.get(body.caseId);
-      ctx.body = presentInbox((await sms.inbox.linkToCase(params.id, body.caseId, principal.username)) as InboxMessage);
+      const number = body.caseNumber?.trim().toUpperCase();
+      const target = body.caseId ? await cases.get(body.caseId) : await dataSource.getRepository(CaseEntity).findOne({ where: { number } });
+      if (!target) throw new DomainError('case.not_found', `no case ${number}`, { field: 'caseNumber', detailZh: `案件不存在：${number}` });
+      if (target.status !== 'open') {
+        throw new DomainError('sms.case_closed', `case ${target.number} is ${target.status}`, { field: body.caseId ? 'caseId' : 'caseNumber', caseId: target.id, caseNumber: target.number });
+      }
+      ctx.body = presentInbox((await sms.inbox.linkToCase(params.id, target.id, principal.username)) as InboxMessage);
     },
   });
 

@@ -22,6 +22,7 @@ import { EngineIncidentInstance1732400000900 } from './1732400000900-engine-inci
 import { StrandedTasks1732400000950 } from './1732400000950-stranded-tasks.js';
 import { IdentityNameLockout1732400001000 } from './1732400001000-identity-name-lockout.js';
 import { CaseSearchKeys1732400001100 } from './1732400001100-case-search-keys.js';
+import { CaseRelated1732400001400 } from './1732400001400-case-related.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -44,4 +45,5 @@ export const allMigrations: MigrationClass[] = [
   StrandedTasks1732400000950,
   IdentityNameLockout1732400001000,
   CaseSearchKeys1732400001100,
+  CaseRelated1732400001400,
 ];

@@ -93,6 +93,7 @@ export interface CaseRecord {
   id: string; number: string; source: string; category: string; description: string; address: string;
   location: { lng: number; lat: number } | null; reporterPhone: string | null; status: string; currentStep: string | null;
   unitId: string | null; areaId: string | null; rounds: number; processVersion: number; createdBy: string; createdAt: string; closedAt: string | null;
+  relatedCaseId?: string | null;
 }
 
 export interface TimelineEntry { id: number; at: string; actor: string | null; type: string; elementId: string | null; taskId: string | null; round: number; data: unknown }

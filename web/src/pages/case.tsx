@@ -27,6 +27,7 @@ export function CasePage({ id }: { id: string }) {
   const [detail, setDetail] = useState<CaseDetail | null>(null);
   const [photos, setPhotos] = useState<Photo[]>([]);
   const [sms, setSms] = useState<Sms[]>([]);
+  const [received, setReceived] = useState<{ id: number; sender: string; text: string; receivedAt: string }[]>([]);
   const [error, setError] = useState('');
   const diagram = useRef<HTMLDivElement>(null);
   const labels = useFieldLabels();
@@ -45,7 +46,11 @@ export function CasePage({ id }: { id: string }) {
       seen.current = next.case.status === 'open' ? 'open' : 'final:';
       setDetail(next);
       get<Photo[]>(`/cases/${id}/photos`).then(setPhotos, () => undefined);
-      if (isDesk(user.get())) get<Sms[]>(`/sms/messages?caseId=${id}`).then(setSms, () => undefined);
+      if (isDesk(user.get())) {
+        get<Sms[]>(`/sms/messages?caseId=${id}`).then(setSms, () => undefined);
+        // the reporter's own messages: the first and any repeat linked to the case
+        get<{ items: typeof received }>(`/sms/inbox?caseId=${encodeURIComponent(id)}&limit=50`).then((page) => setReceived(page.items), () => undefined);
+      }
     } catch (e) {
       if (!seen.current) setError((e as Error).message);
     }
@@ -73,6 +78,7 @@ export function CasePage({ id }: { id: string }) {
     <article class="case-page">
       <p><a href="/">← {t('back')}</a></p>
       <h1>{t('caseOf')} {detail.case.number}</h1>
+      {detail.case.relatedCaseId && <p data-related-case><a href={`/cases/${detail.case.relatedCaseId}`}>{t('relatedCase')}</a></p>}
       <CaseSummary record={detail.case} />
       <OpenTasks detail={detail} />
       <section aria-labelledby="diagram-h">
@@ -111,6 +117,12 @@ export function CasePage({ id }: { id: string }) {
         <section aria-labelledby="photos-h">
           <h2 id="photos-h">{t('photos')}</h2>
           <PhotoThumbs photos={photos} />
+        </section>
+      )}
+      {received.length > 0 && (
+        <section aria-labelledby="sms-in-h">
+          <h2 id="sms-in-h">{t('smsReceived')}</h2>
+          <ul class="plain" data-list="received">{received.map((m) => <li key={m.id}><span class="muted">{m.sender} · {formatTime(m.receivedAt)}</span> <span class="sms-text">{m.text}</span></li>)}</ul>
         </section>
       )}
       {sms.length > 0 && (
