@@ -18,6 +18,7 @@ const valid: Record<string, Record<string, unknown>> = {
   'review-result': { review: 'returned', reviewNotes: '照片看不清，请补拍' },
   'assign-recheck': { recheckInspector: 'wang.inspector', recheckNotes: '请复查' },
   'recheck': { recheckResult: 'not_fixed', recheckFindings: '仍有摊贩占道', recheckPhotos: ['ph-9'] },
+  'confirm-dismissal': { dismissalDecision: 'reverify', dismissalNotes: '照片没有定位，请重新到现场核实' },
 };
 
 describe('forms: form-js JSON → JSON Schema (server-side validation of task data)', () => {

@@ -57,8 +57,8 @@ describe('processes/enforcement-case.bpmn', () => {
     const { definitions } = await parseDiagram(xml);
     const { rows, mergeGateways } = readContract(readme);
     expect(rows.map((r) => r.id)).to.include.members(['caseRegistered', 'verifyReport', 'isSubstantiated', 'isFixed', 'caseClosed']);
-    expect(rows).to.have.length(24);
-    expect(mergeGateways).to.deep.equal(['joinDispatch', 'joinEnforce']);
+    expect(rows).to.have.length(27);
+    expect(mergeGateways).to.deep.equal(['joinDispatch', 'joinEnforce', 'joinVerify', 'joinDismiss']);
     const problems = contractProblems(definitions, readme);
     expect(problems, problems.join('\n')).to.deep.equal([]);
   });
@@ -90,8 +90,8 @@ describe('processes/enforcement-case.bpmn', () => {
     const { definitions } = await parseDiagram(xml);
     const { problems, loopBacks } = layoutProblems(definitions);
     expect(problems, problems.join('\n')).to.deep.equal([]);
-    // only the two loop-backs of the contract run right to left
-    expect(loopBacks).to.deep.equal(['flow_not_fixed', 'flow_returned']);
+    // only the three loop-backs of the contract run right to left
+    expect(loopBacks).to.deep.equal(['flow_not_fixed', 'flow_returned', 'flow_reverify']);
   });
 
   it('the layout check can fail: broken copies are reported', async () => {

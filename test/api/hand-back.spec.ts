@@ -205,4 +205,24 @@ describe('no case is stranded: every user task can be given back and reassigned'
     expect((await as.dispatcher1.post(`/api/tasks/${verify}/reassign`, { assignee: 'inspector2', reason: '原信息员已退回' })).status).to.equal(200);
     expect(await whoCanAct(verify)).to.include('inspector2');
   });
+
+  it('walks 确认不属实 too: given back it stays with the dispatchers, an admin reassigns it', async () => {
+    const created = await as.dispatcher1.post('/api/cases', { source: 'hotline', category: 'street-vending', description: '不属实确认的退回', address: '城东区解放路 94 号' });
+    caseId = created.body.case.id;
+    const assign = await openTask('assignInspector');
+    expect((await as.dispatcher1.post(`/api/tasks/${assign}/complete`, { variables: { inspector: 'inspector1' } })).status).to.equal(200);
+    const verify = await openTask('verifyReport');
+    const form = new FormData();
+    form.append('photo', await photo(99), 'site.jpg');
+    const uploaded = await as.inspector1.request('POST', `/api/tasks/${verify}/photos`, form);
+    expect((await as.inspector1.post(`/api/tasks/${verify}/complete`, { variables: { verification: 'unsubstantiated', verifyNotes: '未发现', verifyPhotos: [uploaded.body.id] } })).status).to.equal(200);
+    const confirm = await openTask('confirmDismissal');
+    expect(await whoCanAct(confirm)).to.include.members(['dispatcher1', 'dispatcher2']);
+    expect((await as.dispatcher1.post(`/api/tasks/${confirm}/claim`)).status).to.equal(200);
+    expect((await as.dispatcher1.post(`/api/tasks/${confirm}/unclaim`, { reason: '交班' })).status).to.equal(200);
+    expect(await whoCanAct(confirm)).to.include('dispatcher2');
+    expect((await as.admin.post(`/api/tasks/${confirm}/reassign`, { assignee: 'dispatcher2', reason: '由钱颖确认' })).status).to.equal(200);
+    expect((await as.dispatcher2.post(`/api/tasks/${confirm}/complete`, { variables: { dismissalDecision: 'confirm' } })).status).to.equal(200);
+    await eventually(async () => (await as.admin.get(`/api/cases/${caseId}`)).body.case.status === 'dismissed', 'the case dismissed');
+  });
 });

@@ -59,6 +59,9 @@ describe('repeat complaint SMS and closed cases', function () {
     form.append('photo', new Blob([await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 10, g: 20, b: 30 } } }).jpeg().toBuffer()], { type: 'image/jpeg' }), 'a.jpg');
     const photo = await inspector.request('POST', `/api/tasks/${verify}/photos`, form);
     expect((await inspector.post(`/api/tasks/${verify}/complete`, { variables: { verification: 'unsubstantiated', verifyNotes: '现场未发现', verifyPhotos: [photo.body.id] } })).status).to.equal(200);
+    // the photo (no EXIF time or place) is 存疑: the dispatcher confirms the 不属实
+    const confirm = await todo(dispatcher, closedId, 'confirmDismissal');
+    expect((await dispatcher.post(`/api/tasks/${confirm}/complete`, { variables: { dismissalDecision: 'confirm' } })).status).to.equal(200);
     await eventually(async () => (await dispatcher.get(`/api/cases/${closedId}`)).body.case.status === 'dismissed', 'the case dismissed');
 
     const repeat = await receive('13812340022', '上次说不属实，今天又在摆摊了');

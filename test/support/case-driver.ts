@@ -45,6 +45,9 @@ export function formDataFor(task: UserTask, variables: Variables, script: CaseSc
       const ret = rechecksDone === 0 && reviewsDone < (script.returnsFromReview ?? 0);
       return { review: ret ? 'returned' : 'approved', reviewNotes: ret ? '照片不清晰，请补充' : '同意' };
     }
+    case 'confirmDismissal':
+      // the scripted inspector's photos carry no EXIF, so a 不属实 always comes here: confirmed
+      return { dismissalDecision: 'confirm', dismissalNotes: null };
     case 'assignRecheck':
       return { recheckInspector: demoActors.recheckInspector, recheckNotes: '' };
     case 'recheck': {
@@ -99,7 +102,8 @@ export async function driveToEnd(engine: WorkflowEngine, scripts: Map<string, Ca
 
 /** How many times each user task runs for a script (what the records must show, no more). */
 export function expectedTaskCounts(script: CaseScript): Record<string, number> {
-  if (!script.substantiated) return { assignInspector: 1, verifyReport: 1 };
+  // the scripted 不属实 has no photos, so the photo check does not pass: 确认不属实 comes first
+  if (!script.substantiated) return { assignInspector: 1, verifyReport: 1, confirmDismissal: 1 };
   const rounds = script.failedRechecks + 1;
   const returns = script.returnsFromReview ?? 0;
   return {

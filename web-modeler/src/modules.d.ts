@@ -13,3 +13,4 @@ declare module 'bpmnlint/config/recommended' {
   const config: unknown;
   export default config;
 }
+declare module 'bpmn-js-i18n-zh/lib/*' { const dictionary: Record<string, string>; export default dictionary; }

@@ -8,6 +8,7 @@ import Modeler from 'camunda-bpmn-js/lib/camunda-cloud/Modeler';
 import 'camunda-bpmn-js/dist/assets/camunda-cloud-modeler.css';
 import './modeler.css';
 import { lint, type Problem } from './lint.js';
+import { translateModule } from './translate.js';
 import { renderVersions, showCaseCounts, type VersionRow } from './features/case-counts.js';
 import { attachFormPreview } from './features/form-preview.js';
 
@@ -46,7 +47,7 @@ export async function mountModelerPage(root: HTMLElement): Promise<() => void> {
   versionsBox.append(versionTable);
   root.append(head, body, preview, problemsBox, versionsBox);
 
-  const modeler = new Modeler({ container: canvas, propertiesPanel: { parent: panel } });
+  const modeler = new Modeler({ container: canvas, propertiesPanel: { parent: panel }, additionalModules: [translateModule] });
   const overlays = modeler.get('overlays') as { add(id: string, type: string, o: unknown): void; remove(filter: { type: string }): void };
   const registry = modeler.get('elementRegistry') as { get(id: string): unknown };
   const selection = modeler.get('selection') as { select(e: unknown): void };
