@@ -36,6 +36,9 @@ describe('browser: SMS inbox and the modeler', function () {
     await page.waitForURL(/\/cases\//);
     expect(await page.locator('.summary').textContent()).to.include('短信').and.include('13900001111');
     expect(await page.locator('.summary .desc').textContent()).to.equal(edited);
+    // on a phone the case reads as its steps; the diagram is one tap away
+    await page.locator('[data-steps] li[data-state="created"]').first().waitFor();
+    await page.getByRole('button', { name: '显示流程图' }).click();
     await page.locator('.djs-container').waitFor();
     await page.locator('.step-current').first().waitFor();
     await shot(page, 'web-09-phone-sms-case');
@@ -56,7 +59,21 @@ describe('browser: SMS inbox and the modeler', function () {
     await page.keyboard.type('单位审核（复核）');
     await page.locator('.djs-container svg').first().click({ position: { x: 5, y: 5 } });
     await page.locator('.bio-properties-panel').first().waitFor();
+    // the properties panel in Chinese
+    await page.locator('g.djs-element[data-element-id="reviewResult"]').click();
+    await page.locator('.bio-properties-panel-group-header-title', { hasText: '通用' }).first().waitFor();
+    expect(await page.locator('.bio-properties-panel-group-header-title').allTextContents()).to.not.include('General');
     await shot(page, 'web-10-modeler');
+    // a nameless task: bpmnlint's finding reads in Chinese; undone, the diagram is clean again
+    await page.locator('g.djs-element[data-element-id="enforce"]').dblclick();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.locator('.djs-container svg').first().click({ position: { x: 5, y: 5 } });
+    const finding = page.locator('[data-problems] li[data-rule="label-required"]');
+    await finding.waitFor();
+    expect(await finding.textContent()).to.include('enforce').and.include('元素缺少名称');
+    await page.keyboard.press('Control+Z');
+    await finding.waitFor({ state: 'detached' });
     await page.locator('[data-action="deploy"]:not([disabled])').click();
     await page.locator('.modeler-status', { hasText: '已部署版本 v2' }).waitFor();
     await page.locator('[data-versions] tr[data-version="2"]').waitFor();

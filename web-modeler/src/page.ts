@@ -9,6 +9,7 @@ import 'camunda-bpmn-js/dist/assets/camunda-cloud-modeler.css';
 import './modeler.css';
 import { lint, type Problem } from './lint.js';
 import { translateModule } from './translate.js';
+import { lintMessageZh } from './lint-messages.js';
 import { renderVersions, showCaseCounts, type VersionRow } from './features/case-counts.js';
 import { attachFormPreview } from './features/form-preview.js';
 
@@ -64,10 +65,11 @@ export async function mountModelerPage(root: HTMLElement): Promise<() => void> {
       const item = el('li', { class: p.category === 'error' ? 'error' : 'warn', 'data-rule': p.rule });
       const link = el('button', { type: 'button', class: 'link' }, `${p.id || '—'}`);
       link.onclick = () => registry.get(p.id) && selection.select(registry.get(p.id));
-      item.append(link, document.createTextNode(` ${p.message} (${p.rule})`));
+      item.title = p.message; // the rule's own (English) words
+      item.append(link, document.createTextNode(` ${lintMessageZh(p.rule)}（${p.rule}）`));
       problemList.append(item);
       if (p.id && registry.get(p.id)) {
-        const badge = el('span', { class: `lint-badge ${p.category}`, title: p.message }, p.category === 'error' ? '!' : '?');
+        const badge = el('span', { class: `lint-badge ${p.category}`, title: lintMessageZh(p.rule) }, p.category === 'error' ? '!' : '?');
         overlays.add(p.id, 'lint', { position: { top: -8, left: -8 }, html: badge });
       }
     }
