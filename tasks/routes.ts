@@ -4,11 +4,12 @@
  * it goes), reassign (转派), and complete with server-side validation of the form data (the
  * form's JSON Schema, then the dynamic options). Each handler loads, authorizes, acts, presents.
  */
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import { requestChangeVersion, type ApiRegistry } from '../api/src/http/route.js';
 import type { WorkflowEngine, Variables } from '../engine/port.js';
 import { DomainError, type FieldError } from '../errors/index.js';
 import { CaseEntity } from '../cases/entities.js';
+import { PhotoEntity } from '../photos/entities.js';
 import { presentCase } from '../cases/presenter.js';
 import { TaskEntity, type TaskRow } from './entities.js';
 import { assertCanClaim, assertCanComplete, assertCanReassign, assertCanUnclaim, loadVisibleTask, mayReassign, mayUnclaim } from './policy.js';
@@ -225,7 +226,8 @@ export function registerTaskRoutes(registry: ApiRegistry, deps: { dataSource: Da
         if (errors.length) throw new DomainError('form.invalid', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors, field: errors[0].field });
         const variables = await engine.getVariables(task.processInstanceKey);
         const selectOptions = await options(task, variables);
-        const optionErrors = checkOptions(forms.get(task.formId), body.variables, selectOptions);
+        const form = forms.get(task.formId);
+        const optionErrors = [...checkOptions(form, body.variables, selectOptions), ...(await checkPhotos(form, body.variables, task.id, (ids) => photoTasks(dataSource, ids)))];
         if (optionErrors.length) throw new DomainError('form.invalid', optionErrors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors: optionErrors, field: optionErrors[0].field });
       }
       if (!task.assignee) await engine.claimUserTask(task.id, principal.username, { actor: principal });
@@ -240,6 +242,55 @@ interface FormComponent {
   key?: string;
   valuesKey?: string;
   components?: FormComponent[];
+}
+
+/** The task each of these photo ids was uploaded to (ids naming no photo are absent). */
+async function photoTasks(dataSource: DataSource, ids: string[]): Promise<Map<string, string>> {
+  const wanted = ids.filter((id) => id.length <= 36);
+  if (!wanted.length) return new Map();
+  const rows = await dataSource.getRepository(PhotoEntity).find({ where: { id: In(wanted) }, select: { id: true, taskId: true } });
+  return new Map(rows.map((row) => [row.id, row.taskId]));
+}
+
+/**
+ * A photo field (a form-js `filepicker`) lists photos uploaded to this very task, each once:
+ * not an id that names no photo, nor a photo of another task or case (the photo-verify worker
+ * would only flag it after the case had moved on). An empty list is the form schema's business.
+ */
+export async function checkPhotos(
+  form: Record<string, unknown>, data: Variables, taskId: string, photoTasksOf: (ids: string[]) => Promise<Map<string, string>>,
+): Promise<FieldError[]> {
+  const fields: Array<{ key: string; ids: string[] }> = [];
+  const visit = (components: FormComponent[] | undefined) => {
+    for (const component of components ?? []) {
+      if (component.type === 'filepicker' && component.key && Object.hasOwn(data, component.key) && Array.isArray(data[component.key])) {
+        fields.push({ key: component.key, ids: (data[component.key] as unknown[]).map(String) });
+      }
+      visit(component.components);
+    }
+  };
+  visit(form.components as FormComponent[] | undefined);
+  const ids = [...new Set(fields.flatMap((f) => f.ids))];
+  if (!ids.length) return [];
+  const owners = await photoTasksOf(ids);
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  for (const { key, ids: listed } of fields) {
+    for (const id of listed) {
+      const shown = JSON.stringify(id.slice(0, 64));
+      let zh: string | null = null;
+      let en = '';
+      if (seen.has(id)) [zh, en] = [`照片 ${shown} 重复`, `photo ${shown} is listed more than once`];
+      else if (!owners.has(id)) [zh, en] = [`照片 ${shown} 不存在`, `no photo ${shown}`];
+      else if (owners.get(id) !== taskId) [zh, en] = [`照片 ${shown} 不是本任务上传的`, `photo ${shown} was not uploaded to this task`];
+      seen.add(id);
+      if (zh) {
+        errors.push({ field: key, message: en, messageZh: zh });
+        break; // one error per field, as the schema's errors
+      }
+    }
+  }
+  return errors;
 }
 
 /** A select fed by `valuesKey` and not answered yet opens with the suggested option chosen. */
