@@ -9,7 +9,6 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import http, { type Server } from 'node:http';
 import Koa from 'koa';
-import { bodyParser } from '@koa/bodyparser';
 import { loadConfig, type AuthConfig } from '../api/src/config.js';
 import { ApiRegistry } from '../api/src/http/route.js';
 import { problemMiddleware } from '../api/src/http/problem.js';
@@ -94,8 +93,7 @@ export async function startTestApp(overrides: AuthOverrides = {}): Promise<TestA
   // proxy: true so a spec can speak for several client addresses through X-Forwarded-For.
   const app = new Koa({ proxy: true });
   app.use(problemMiddleware(() => undefined));
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '100kb', encoding: 'utf-8' }));
-  const router = registry.router(identity.authenticate, authorizeRole);
+  const router = registry.router(identity.authenticate, authorizeRole, undefined, { jsonLimit: '100kb' });
   app.use(router.routes());
   app.use(router.allowedMethods());
   server.on('request', app.callback());

@@ -159,7 +159,8 @@ export function registerUnitRoutes(registry: ApiRegistry, deps: { units: UnitSto
   registry.add<Record<string, never>, { replace: boolean }, unknown>({
     method: 'post', path: '/areas', audit: 'area.import', summary: 'upload areas as a GeoJSON FeatureCollection (validated whole; `replace=true` removes areas not in the upload)', tags,
     access: ['admin'], query: { type: 'object', additionalProperties: false, properties: { replace: { type: 'boolean', default: false } } },
-    body: asSchema(areaCollectionSchema),
+    // GeoJSON of a whole district may be large; read only once the caller is known to be an admin
+    body: asSchema(areaCollectionSchema), bodyLimit: '32mb',
     responses: { 200: { description: 'created / updated / removed counts' }, ...errors, 413: problem },
     async handler(ctx, { body, query }) {
       ctx.body = await units.importAreas(body, { replace: query.replace });

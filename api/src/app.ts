@@ -1,15 +1,13 @@
 /**
- * The Koa application: one error middleware (problem+json), security headers, a JSON body
- * parser with a size limit, and every route module mounted through the ApiRegistry — which
- * also serves the OpenAPI 3.1 document at /api/openapi.json. A test builds it with its own
- * platform and authentication.
+ * The Koa application: one error middleware (problem+json), security headers, and every
+ * route module mounted through the ApiRegistry — which reads a route's JSON body (with its
+ * size limit) only after sign-in and the role check, and also serves the OpenAPI 3.1
+ * document at /api/openapi.json. A test builds it with its own platform and authentication.
  */
 import Koa from 'koa';
-import { bodyParser } from '@koa/bodyparser';
 import type { Platform } from './platform.js';
 import { ApiRegistry, type AuditRecorder, type Authenticate } from './http/route.js';
 import { problemMiddleware } from './http/problem.js';
-import { DomainError } from '../../errors/index.js';
 import { conditionalJson } from './http/etag.js';
 import { authorizeRole } from './http/principal.js';
 import { registerCaseRoutes } from '../../cases/routes.js';
@@ -28,7 +26,7 @@ export interface AppDeps {
   audit?: AuditRecorder;
   /** Route modules contributed by other concepts (identity, admin, SMS …). */
   extraRoutes?: ((registry: ApiRegistry) => void)[];
-  /** Largest JSON body accepted (default 1 MB). */
+  /** Largest JSON body accepted where a route does not set its own (default 1 MB; public routes 64 KB). */
   jsonLimit?: string;
   log?: (error: unknown) => void;
   /** The built pages (web/dist) to serve at `/`; none when omitted. */
@@ -37,19 +35,6 @@ export interface AppDeps {
   webImageSources?: string[];
   /** Reverse proxies whose X-Forwarded-For entries to believe, from the right (TRUST_PROXY; default 0). */
   trustProxy?: number;
-}
-
-/**
- * A body the parser could not read. Its own errors carry a status (400 bad JSON, 413 too
- * large, 415 unknown encoding) and the problem middleware maps them; zlib's and brotli's
- * (a body that says gzip, deflate or br but is not) carry none and would answer 500, before
- * sign-in, on every JSON route — they are the client's bytes, so 400 `request.invalid`.
- */
-function unreadableBody(error: Error, ctx: Koa.Context): never {
-  if ((error as { status?: unknown }).status !== undefined) throw error;
-  const encoding = ctx.get('content-encoding').trim().toLowerCase();
-  if (!encoding || encoding === 'identity') throw error;
-  throw new DomainError('request.invalid', `the body is not valid ${encoding} data`, { field: 'body', cause: error });
 }
 
 export function createApp(deps: AppDeps): { app: Koa; registry: ApiRegistry; idle: (timeoutMs: number) => Promise<void> } {
@@ -108,12 +93,9 @@ export function createApp(deps: AppDeps): { app: Koa; registry: ApiRegistry; idl
     await next();
   });
   app.use(conditionalJson());
-  // Area uploads (GeoJSON of a whole district) may be large; every other body is small.
-  const largeBodies = bodyParser({ enableTypes: ['json'], jsonLimit: '32mb', encoding: 'utf-8', onError: unreadableBody });
-  const smallBodies = bodyParser({ enableTypes: ['json'], jsonLimit: deps.jsonLimit ?? '1mb', encoding: 'utf-8', onError: unreadableBody });
-  app.use((ctx, next) => (ctx.path === '/api/areas' && ctx.method === 'POST' ? largeBodies(ctx, next) : smallBodies(ctx, next)));
+  // No body parser here: a body is read by its route, after sign-in and the role check (F4).
   if (deps.webRoot) app.use(serveWeb(deps.webRoot, { imgSources: deps.webImageSources }));
-  const router = registry.router(deps.authenticate, authorizeRole, deps.audit);
+  const router = registry.router(deps.authenticate, authorizeRole, deps.audit, { jsonLimit: deps.jsonLimit });
   app.use(router.routes());
   app.use(router.allowedMethods());
   return { app, registry, idle };

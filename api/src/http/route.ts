@@ -12,6 +12,7 @@ import { unboundedNumbers } from '../validation/bounds.js';
 import { DomainError, type FieldError } from '../../../errors/index.js';
 import { describeValidationError } from '../../../errors/validation-messages.js';
 import type { Principal, Role } from './principal.js';
+import { DEFAULT_JSON_LIMIT, PUBLIC_JSON_LIMIT, jsonBodyReader, type JsonBodyReader } from './body.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export type JsonSchema = Record<string, unknown>;
@@ -42,6 +43,11 @@ export interface RouteSpec<P = Record<string, string>, Q = Record<string, unknow
   query?: JsonSchema;
   /** A JSON body schema, or `multipart` for uploads (parsed by the handler). */
   body?: JsonSchema | 'multipart';
+  /**
+   * Largest JSON body (bytes-style `'32mb'`); default the router's (1 MB), 64 KB on public
+   * routes. It is read only after sign-in and the role check.
+   */
+  bodyLimit?: string;
   responses: Record<number, ResponseSpec>;
   /** Record every call in the audit log under this action name (case actions, exports …). */
   audit?: string;
@@ -103,30 +109,38 @@ export class ApiRegistry {
     this.routes.push(spec as unknown as RouteSpec<never, never, never>);
   }
 
-  /** Mounts every route on a router under /api with auth → validation → handler. */
-  router(authenticate: Authenticate, authorizeRole: (principal: Principal, roles: Role[]) => void, audit?: AuditRecorder): Router {
+  /**
+   * Mounts every route on a router under /api with auth → role → params/query → body (read
+   * and parsed only now, up to the route's limit) → handler. Nothing before it reads bodies.
+   */
+  router(authenticate: Authenticate, authorizeRole: (principal: Principal, roles: Role[]) => void, audit?: AuditRecorder, options: { jsonLimit?: string } = {}): Router {
     const router = new Router({ prefix: '/api' });
+    const readers = new Map<string, JsonBodyReader>();
+    const readerFor = (limit: string) => {
+      if (!readers.has(limit)) readers.set(limit, jsonBodyReader(limit));
+      return readers.get(limit)!;
+    };
     for (const spec of this.routes) {
       const validators = {
         params: spec.params ? coercingAjv.compile(spec.params) : null,
         query: spec.query ? coercingAjv.compile(spec.query) : null,
         body: spec.body && spec.body !== 'multipart' ? ajv.compile(spec.body) : null,
       };
+      const readBody = validators.body ? readerFor(spec.bodyLimit ?? (spec.access === 'public' ? PUBLIC_JSON_LIMIT : options.jsonLimit ?? DEFAULT_JSON_LIMIT)) : null;
       const run = async (ctx: Context, principal: Principal) => {
         if (Array.isArray(spec.access)) authorizeRole(principal, spec.access);
         const params = { ...(ctx as unknown as { params: Record<string, string> }).params };
         const query: Record<string, unknown> = { ...ctx.query };
-        let body: unknown = (ctx.request as unknown as { body?: unknown }).body;
+        let body: unknown;
         if (validators.params && !validators.params(params)) throw new DomainError('request.invalid', 'invalid path parameter', { errors: fieldErrors(validators.params, 'params'), field: fieldErrors(validators.params, 'params')[0]?.field });
         if (validators.query && !validators.query(query)) throw new DomainError('request.invalid', 'invalid query parameter', { errors: fieldErrors(validators.query, 'query'), field: fieldErrors(validators.query, 'query')[0]?.field });
-        if (validators.body) {
+        if (validators.body && readBody) {
           if (!ctx.is('json')) throw new DomainError('media.unsupported', 'send the body as application/json');
+          body = await readBody(ctx);
           if (!validators.body(body)) {
             const errors = fieldErrors(validators.body, 'body');
             throw new DomainError('request.invalid', `invalid body: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, { errors, field: errors[0]?.field });
           }
-        } else if (spec.body !== 'multipart') {
-          body = undefined;
         }
         await spec.handler(ctx, { params, query, body, principal } as never);
         return { params, query };
