@@ -11,6 +11,7 @@ import type { WorkflowEngine } from '../engine/port.js';
 import { DomainError } from '../errors/index.js';
 import { CaseEntity } from '../cases/entities.js';
 import { loadForm } from '../forms/index.js';
+import { deployProblems } from '../processes/deploy-check.js';
 
 const problem = { description: 'problem', contentType: 'application/problem+json', schema: { $ref: '#/components/schemas/Problem' } };
 const caseProcessId = 'enforcement-case';
@@ -129,6 +130,13 @@ export function registerModelerRoutes(registry: ApiRegistry, deps: ModelerRouteD
     },
     responses: { 201: { description: 'deployed (or `duplicate`: the same as the latest version)', schema: { type: 'object', properties: { duplicate: { type: 'boolean' }, processes: { type: 'array', items: versionSchema } } } }, 400: problem, 401: problem, 403: problem, 422: problem },
     async handler(ctx, { body }) {
+      // bpmnlint, and for enforcement-case the platform's contract: a stub never becomes the latest
+      const problems = await deployProblems(body.xml);
+      if (problems.length) {
+        throw new DomainError('deploy.invalid', `the diagram has ${problems.length} problem(s): ${problems.slice(0, 5).map((p) => `${p.field}: ${p.message}`).join('; ')}`, {
+          errors: problems, field: problems[0].field, detailZh: `流程图有 ${problems.length} 处问题，未部署：${problems.slice(0, 3).map((p) => p.messageZh).join('；')}`,
+        });
+      }
       const result = await engine.deploy([{ name: body.name ?? 'enforcement-case.bpmn', content: body.xml }]);
       ctx.status = 201;
       ctx.body = {

@@ -81,5 +81,17 @@ describe('browser: SMS inbox and the modeler', function () {
     expect(String(xml.body)).to.include('单位审核（复核）');
     const list = await (await suite.server.signIn('admin')).get('/api/processes');
     expect(list.body.find((d: { bpmnProcessId: string }) => d.bpmnProcessId === 'enforcement-case').latestVersion).to.equal(2);
+
+    // a change bpmnlint lets through but the platform's contract does not: refused, each problem listed
+    await page.locator('g.djs-element[data-element-id="reviewResult"]').dblclick();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('Review');
+    await page.locator('.djs-container svg').first().click({ position: { x: 5, y: 5 } });
+    await page.locator('[data-action="deploy"]:not([disabled])').click();
+    await page.locator('[data-problems] li[data-deploy-error="reviewResult"]', { hasText: '需要中文名称' }).waitFor();
+    expect(await page.locator('.modeler-status').textContent()).to.include('部署失败').and.include('未部署');
+    await shot(page, 'web-11-modeler-deploy-refused');
+    const after = await (await suite.server.signIn('admin')).get('/api/processes');
+    expect(after.body.find((d: { bpmnProcessId: string }) => d.bpmnProcessId === 'enforcement-case').latestVersion).to.equal(2);
   });
 });

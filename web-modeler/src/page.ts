@@ -9,7 +9,7 @@ import 'camunda-bpmn-js/dist/assets/camunda-cloud-modeler.css';
 import './modeler.css';
 import { lint, type Problem } from './lint.js';
 import { translateModule } from './translate.js';
-import { lintMessageZh } from './lint-messages.js';
+import { lintMessageZh } from '../../processes/lint-messages.js';
 import { renderVersions, showCaseCounts, type VersionRow } from './features/case-counts.js';
 import { attachFormPreview } from './features/form-preview.js';
 
@@ -129,7 +129,17 @@ export async function mountModelerPage(root: HTMLElement): Promise<() => void> {
         body: JSON.stringify({ xml, name: 'enforcement-case.bpmn' }),
       });
       const answer = await response.json();
-      if (!response.ok) status.textContent = `部署失败：${answer.detail ?? answer.title ?? response.status}`;
+      if (!response.ok) {
+        status.textContent = `部署失败：${answer.detail ?? answer.title ?? response.status}`;
+        // the server's checks (the platform's contract, bpmnlint) listed with the editor's own
+        for (const e of (answer.errors ?? []) as { field: string; message: string }[]) {
+          const item = el('li', { class: 'error', 'data-deploy-error': e.field });
+          const link = el('button', { type: 'button', class: 'link' }, e.field);
+          link.onclick = () => registry.get(e.field) && selection.select(registry.get(e.field));
+          item.append(link, document.createTextNode(` ${e.message}`));
+          problemList.append(item);
+        }
+      }
       else if (answer.duplicate) status.textContent = '与当前版本相同，未部署新版本';
       else {
         status.textContent = `已部署版本 v${answer.processes[0]?.version}`;
