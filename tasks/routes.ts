@@ -4,12 +4,11 @@
  * it goes), reassign (转派), and complete with server-side validation of the form data (the
  * form's JSON Schema, then the dynamic options). Each handler loads, authorizes, acts, presents.
  */
-import { In, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { requestChangeVersion, type ApiRegistry } from '../api/src/http/route.js';
 import type { WorkflowEngine, Variables } from '../engine/port.js';
 import { DomainError, type FieldError } from '../errors/index.js';
 import { CaseEntity } from '../cases/entities.js';
-import { PhotoEntity } from '../photos/entities.js';
 import { presentCase } from '../cases/presenter.js';
 import { TaskEntity, type TaskRow } from './entities.js';
 import { assertCanClaim, assertCanComplete, assertCanReassign, assertCanUnclaim, loadVisibleTask, mayReassign, mayUnclaim } from './policy.js';
@@ -40,6 +39,9 @@ export type FormOptionsProvider = (task: TaskRow, variables: Variables) => Promi
  * Who an open task may be reassigned to (转派): for a task offered to groups, their members; for
  * a task given to one person, the people its assigning form could have chosen.
  */
+/** The task each of these photo ids was uploaded to (ids naming no photo are absent); photos/ provides it. */
+export type PhotoOwners = (ids: string[]) => Promise<Map<string, string>>;
+
 export type ReassignTargets = (task: TaskRow, variables: Variables, ownGroups: readonly string[]) => Promise<FormOption[]>;
 
 /** A person's words for giving a task back or reassigning it: required, at most 500 characters. */
@@ -73,8 +75,8 @@ const formDataKeys = [
   'recheckResult', 'recheckFindings', 'recheckPhotos', 'recheckPhotoCheck', 'dismissalDecision', 'dismissalNotes',
 ];
 
-export function registerTaskRoutes(registry: ApiRegistry, deps: { dataSource: DataSource; engine: WorkflowEngine; forms: FormCatalog; options: FormOptionsProvider; reassignTargets: ReassignTargets }): void {
-  const { dataSource, engine, forms, options, reassignTargets } = deps;
+export function registerTaskRoutes(registry: ApiRegistry, deps: { dataSource: DataSource; engine: WorkflowEngine; forms: FormCatalog; options: FormOptionsProvider; reassignTargets: ReassignTargets; photoOwners: PhotoOwners }): void {
+  const { dataSource, engine, forms, options, reassignTargets, photoOwners } = deps;
   const listTasks = createTaskLists(dataSource);
 
   /** The task's own groups in the diagram, and the groups that stand behind it (supervision.ts). */
@@ -227,7 +229,7 @@ export function registerTaskRoutes(registry: ApiRegistry, deps: { dataSource: Da
         const variables = await engine.getVariables(task.processInstanceKey);
         const selectOptions = await options(task, variables);
         const form = forms.get(task.formId);
-        const optionErrors = [...checkOptions(form, body.variables, selectOptions), ...(await checkPhotos(form, body.variables, task.id, (ids) => photoTasks(dataSource, ids)))];
+        const optionErrors = [...checkOptions(form, body.variables, selectOptions), ...(await checkPhotos(form, body.variables, task.id, photoOwners))];
         if (optionErrors.length) throw new DomainError('form.invalid', optionErrors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors: optionErrors, field: optionErrors[0].field });
       }
       if (!task.assignee) await engine.claimUserTask(task.id, principal.username, { actor: principal });
@@ -242,14 +244,6 @@ interface FormComponent {
   key?: string;
   valuesKey?: string;
   components?: FormComponent[];
-}
-
-/** The task each of these photo ids was uploaded to (ids naming no photo are absent). */
-async function photoTasks(dataSource: DataSource, ids: string[]): Promise<Map<string, string>> {
-  const wanted = ids.filter((id) => id.length <= 36);
-  if (!wanted.length) return new Map();
-  const rows = await dataSource.getRepository(PhotoEntity).find({ where: { id: In(wanted) }, select: { id: true, taskId: true } });
-  return new Map(rows.map((row) => [row.id, row.taskId]));
 }
 
 /**

@@ -41,7 +41,10 @@ export function createApp(deps: AppDeps): { app: Koa; registry: ApiRegistry; idl
   const { platform } = deps;
   const registry = new ApiRegistry();
   registerCaseRoutes(registry, { dataSource: platform.dataSource, cases: platform.cases, archive: platform.archive });
-  registerTaskRoutes(registry, { dataSource: platform.dataSource, engine: platform.engine, forms: createFormCatalog(), options: deps.formOptions, reassignTargets: deps.reassignTargets });
+  registerTaskRoutes(registry, { dataSource: platform.dataSource, engine: platform.engine, forms: createFormCatalog(), options: deps.formOptions, reassignTargets: deps.reassignTargets,
+    // a completion's photo ids must be photos uploaded to that task
+    photoOwners: async (ids) => new Map([...(await platform.photos.getMany(ids))].map(([id, photo]) => [id, photo.taskId])),
+  });
   for (const register of deps.extraRoutes ?? []) register(registry);
 
   registry.add({
