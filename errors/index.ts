@@ -50,6 +50,7 @@ export const errorCodes = {
   'photo.unsupported_type': { status: 415, zh: '只能上传 JPEG、PNG、HEIC 或 WebP 格式的照片', en: 'Only JPEG, PNG, HEIC and WebP photos are accepted' },
   'photo.too_large': { status: 413, zh: '照片文件过大', en: 'The photo is too large' },
   'photo.corrupt': { status: 422, zh: '照片文件已损坏或不完整，无法打开', en: 'The photo is damaged or incomplete and cannot be decoded' },
+  'photo.too_many_pixels': { status: 422, zh: '照片像素过多（超过手机照片的大小），请压缩后再上传', en: 'The photo has more pixels than a phone photo: shrink it and upload again' },
   'photo.not_found': { status: 404, zh: '照片不存在', en: 'Photo not found' },
   'law.not_found': { status: 404, zh: '执法文件不存在', en: 'Law document not found' },
   'law.unsupported_type': { status: 415, zh: '只能上传 PDF、Word (.docx)、ODT、Markdown 或纯文本格式的文件', en: 'Only PDF, Word (.docx), ODT, Markdown and plain-text files are accepted' },

@@ -4,13 +4,23 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import sharp from 'sharp';
-import { inspectImage } from './inspect.js';
+import { DECODE_CONCURRENCY, decodeStats, inspectImage, type InspectOptions } from './inspect.js';
 import { parseExifDateTime, readExifFacts } from './exif.js';
 import { isPhotoError, type PhotoErrorCode } from './errors.js';
 import { bandNeighbours, bandProbeRadius, hammingDistance, hashBands, phashFromGray32 } from './phash.js';
-import { jpeg, png, reencoded, scene, webp } from './test-images.js';
+import { jpeg, png, pngHeader, reencoded, scene, webp } from './test-images.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+async function refusalWith(bytes: Buffer, options: InspectOptions = {}): Promise<PhotoErrorCode | null> {
+  try {
+    await inspectImage(bytes, options);
+    return null;
+  } catch (error) {
+    if (!isPhotoError(error)) throw error;
+    return error.code;
+  }
+}
 /** 160×120 HEVC HEIC (2.3 KB) made with libheif's `heif-enc -q 50` from `jpeg({ seed: 7, … })`. */
 const HEIC_FIXTURE = path.join(here, 'fixtures', 'scene7.heic');
 
@@ -115,12 +125,19 @@ describe('photos: inspectImage', function () {
 
   it('refuses an image above the pixel limit (decompression bomb) before decoding it', async () => {
     const big = await sharp({ create: { width: 4000, height: 4000, channels: 3, background: '#777' } }).png().toBuffer();
-    try {
-      await inspectImage(big, { maxPixels: 1_000_000 });
-      expect.fail('should refuse');
-    } catch (error) {
-      expect(isPhotoError(error, 'photo.corrupt')).to.equal(true);
-    }
+    expect(await refusalWith(big, { maxPixels: 1_000_000 })).to.equal('photo.too_many_pixels');
+    // 16000×16000 announced in a tiny PNG: refused by default from its header, nothing decoded
+    expect(await refusalWith(pngHeader(16_000, 16_000))).to.equal('photo.too_many_pixels');
+    // a 108 MP phone photo's size is within the default limit (the header passes; the data is missing)
+    expect(await refusalWith(pngHeader(12_032, 9_024))).to.equal('photo.corrupt');
+  });
+
+  it('decodes at most two images at once, whatever arrives together', async () => {
+    const images = await Promise.all([1, 2, 3, 4, 5, 6].map((seed) => jpeg({ seed, width: 1200, height: 900 })));
+    decodeStats.peak = 0;
+    await Promise.all(images.map((image) => inspectImage(image)));
+    expect(decodeStats.peak).to.equal(DECODE_CONCURRENCY);
+    expect(decodeStats.running).to.equal(0);
   });
 });
 

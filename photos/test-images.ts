@@ -3,6 +3,7 @@
  * that pHash can tell apart, encoded as JPEG / PNG / WebP with EXIF capture time and GPS
  * written through sharp's `withExif` (sharp 0.35 writes the GPS IFD as IFD3).
  */
+import zlib from 'node:zlib';
 import sharp from 'sharp';
 
 function prng(seed: number): () => number {
@@ -89,3 +90,22 @@ export async function reencoded(photo: Buffer, options: { scale: number; quality
   const meta = await sharp(photo).metadata();
   return sharp(photo).resize(Math.round(meta.width! * options.scale)).jpeg({ quality: options.quality }).keepExif().toBuffer();
 }
+
+/** A PNG that announces width×height and carries one row of data: a header a bomb could have. */
+export function pngHeader(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(8 + data.length + 4);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(zlib.crc32(body) >>> 0, 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const idat = zlib.deflateSync(Buffer.alloc(1 + width * 3));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+}
+

@@ -15,7 +15,7 @@ export interface Config {
   databaseUrl: string;
   engine: { kind: 'embedded' | 'zeebe'; cacheSize: number; cacheHeapBytes: number; pollIntervalMs: number; jobConcurrency: number };
   sms: { url: string | null; sourceAddr: string; simulatorPort: number; startSimulator: boolean; webhookUrl: string | null; webhookSecret: string | null; notifyAssignedRoles: AssignableRole[] };
-  photos: { dir: string; maxBytes: number; maxDistanceMeters: number; clockSkewMs: number };
+  photos: { dir: string; maxBytes: number; maxPixels: number; maxDistanceMeters: number; clockSkewMs: number };
   /** Unit suggestion: a point this close to a border between units goes to the dispatcher. */
   units: { borderToleranceM: number };
   /** 执法文件: where the original files are kept and the largest upload. */
@@ -201,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     photos: {
       dir: path.join(dataDir, 'photos'),
       maxBytes: int(env, 'PHOTO_MAX_BYTES', 15 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      maxPixels: int(env, 'PHOTO_MAX_MEGAPIXELS', 120, 1, 1_000) * 1_000_000,
       maxDistanceMeters: int(env, 'PHOTO_MAX_DISTANCE_M', 200, 10, 100_000),
       clockSkewMs: int(env, 'PHOTO_CLOCK_SKEW_MINUTES', 10, 0, 24 * 60) * 60_000,
     },

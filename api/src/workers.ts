@@ -49,7 +49,7 @@ export async function createPlatformWorkers(deps: { config: Config; dataSource: 
   const units = createUnitStore(dataSource);
   const directory = createUnitDirectory({ store: units });
   units.onChange(() => directory.invalidate());
-  const photos = new PhotoStore(dataSource, { dir: config.photos.dir, maxBytes: config.photos.maxBytes });
+  const photos = new PhotoStore(dataSource, { dir: config.photos.dir, maxBytes: config.photos.maxBytes, maxPixels: config.photos.maxPixels });
   const taskClock = {
     async taskCreatedAt(taskId: string): Promise<Date | null> {
       const task = await dataSource.getRepository(TaskEntity).findOne({ where: { id: taskId }, select: { id: true, createdAt: true } });

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import sharp from 'sharp';
+import { pngHeader } from '../../photos/test-images.js';
 import { startTestServer, eventually, type ApiClient, type TestServer } from '../support/server.js';
 
 describe('photos over HTTP and case numbers under concurrency', function () {
@@ -71,6 +72,11 @@ describe('photos over HTTP and case numbers under concurrency', function () {
     expect(big.length).to.be.greaterThan(200 * 1024);
     const tooLarge = await upload(inspector, verifyTaskId, big, 'big.png', 'image/png');
     expect(tooLarge.status).to.equal(413);
+    // a small PNG announcing 16000×16000 (256 MP): refused from its header, never decoded
+    const refusedBomb = await upload(inspector, verifyTaskId, pngHeader(16_000, 16_000), 'bomb.png', 'image/png');
+    expect(refusedBomb.status).to.equal(422);
+    expect(refusedBomb.body.code).to.equal('photo.too_many_pixels');
+    expect(refusedBomb.body.title).to.match(/像素过多/);
     const notMultipart = await inspector.request('POST', `/api/tasks/${verifyTaskId}/photos`, Buffer.from('x').toString(), { 'content-type': 'image/jpeg' });
     expect(notMultipart.status).to.equal(415);
     expect(storedFiles()).to.equal(before);
