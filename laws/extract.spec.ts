@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import { expect } from 'chai';
 import { strToU8, zipSync } from 'fflate';
 import { isDomainError } from '../errors/index.js';
-import { extractDocument } from './extract.js';
+import { extractDocument, type ExtractOptions } from './extract.js';
+import { inflatesWithin, zipEntries } from './office.js';
 import { buildDocx, buildOdt } from './fixtures/office-files.js';
 import { sampleParagraphs, sampleTitle } from './fixtures/sample.js';
 import { reflowLines, tidyText } from './text.js';
@@ -17,9 +18,9 @@ const fixture = (name: string) => fs.readFileSync(new URL(`./fixtures/${name}`, 
 const lines = (text: string) => text.split('\n').map((l) => l.replace(/[\u3000 ]+/g, ' '));
 const expected = [sampleTitle, ...sampleParagraphs].map((l) => l.replace(/\u3000/g, ' '));
 
-async function refused(bytes: Buffer, code: string, filename?: string): Promise<string> {
+async function refused(bytes: Buffer, code: string, filename?: string | ExtractOptions): Promise<string> {
   try {
-    await extractDocument(bytes, { filename });
+    await extractDocument(bytes, typeof filename === 'object' ? filename : { filename });
   } catch (error) {
     expect(isDomainError(error), String(error)).to.equal(true);
     expect((error as { code: string }).code).to.equal(code);
@@ -97,6 +98,24 @@ describe('law document text extraction', function () {
     } catch (error) {
       expect((error as { code: string }).code).to.equal('law.too_large');
     }
+  });
+
+  it('counts what an archive really inflates to, not what it declares (a .docx that says 1,000 bytes and inflates to 8 MB)', async () => {
+    const big = buildDocx(sampleTitle, ['第一条　' + 'x'.repeat(8 * 1024 * 1024)]);
+    const lying = Buffer.from(big);
+    // every entry's declared uncompressed size, in the local headers and the central directory
+    for (let at = 0; at + 30 <= lying.length; at += 1) {
+      if (lying.readUInt32LE(at) === 0x04034b50) lying.writeUInt32LE(1_000, at + 22);
+      else if (lying.readUInt32LE(at) === 0x02014b50) lying.writeUInt32LE(1_000, at + 24);
+    }
+    expect(zipEntries(lying)?.every((e) => e.size === 1_000)).to.equal(true);
+    expect(inflatesWithin(lying, 1024 * 1024)).to.equal(false);
+    expect(inflatesWithin(big, 16 * 1024 * 1024)).to.equal(true);
+    const before = process.memoryUsage().rss;
+    await refused(lying, 'law.too_large', { maxInflatedBytes: 1024 * 1024 });
+    expect(process.memoryUsage().rss - before, 'RSS growth while refusing').to.be.below(64 * 1024 * 1024);
+    // the same document within the bound still reads
+    expect((await extractDocument(big, { maxInflatedBytes: 16 * 1024 * 1024, maxTextChars: 10_000_000 })).text).to.include('第一条');
   });
 
   it('rejoins laid-out lines into paragraphs and tidies text', () => {

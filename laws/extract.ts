@@ -9,7 +9,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import { Lexer, type Token } from 'marked';
 import { DomainError } from '../errors/index.js';
 import type { LawFormat } from './entities.js';
-import { docxText, odtText, zipEntries, zipText } from './office.js';
+import { docxText, inflatesWithin, odtText, zipEntries, zipText } from './office.js';
 import { pdfText } from './pdf.js';
 import { tidyText } from './text.js';
 
@@ -26,7 +26,7 @@ export interface ExtractOptions {
   filename?: string | null;
   /** Refuse text longer than this many characters (default 2,000,000). */
   maxTextChars?: number;
-  /** Refuse office archives that inflate to more than this many bytes (default 200 MB). */
+  /** Refuse office archives that inflate to more than this many bytes, counted while inflating (default 100 MB). */
   maxInflatedBytes?: number;
 }
 
@@ -117,9 +117,17 @@ async function officeText(bytes: Buffer, options: ExtractOptions): Promise<{ for
   const isDocx = names.has('[Content_Types].xml') && names.has('word/document.xml');
   const isOdt = names.has('mimetype') && names.has('content.xml') && zipText(bytes, 'mimetype')?.trim() === mimes.odt.mime;
   if (!isDocx && !isOdt) return null;
-  const inflated = entries.reduce((sum, e) => sum + e.size, 0);
-  const limit = options.maxInflatedBytes ?? 200 * 1024 * 1024;
-  if (inflated > limit) throw new DomainError('law.too_large', `the document inflates to ${inflated} bytes; at most ${limit}`, { field: 'file' });
+  const limit = options.maxInflatedBytes ?? 100 * 1024 * 1024;
+  const declared = entries.reduce((sum, e) => sum + e.size, 0);
+  if (declared > limit) throw new DomainError('law.too_large', `the document declares ${declared} inflated bytes; at most ${limit}`, { field: 'file' });
+  let within: boolean;
+  try {
+    // what it declares may be a lie: count what it really inflates to before any reader does
+    within = inflatesWithin(bytes, limit);
+  } catch (error) {
+    throw unreadable(`the ${isDocx ? '.docx' : '.odt'} file is damaged: ${(error as Error).message}`, error);
+  }
+  if (!within) throw new DomainError('law.too_large', `the document inflates to more than ${limit} bytes (it declares ${declared})`, { field: 'file' });
   try {
     if (isDocx) return { format: 'docx', text: await docxText(bytes) };
     return { format: 'odt', text: odtText(zipText(bytes, 'content.xml') ?? '') };

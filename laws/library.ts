@@ -14,7 +14,7 @@ import { sweepPartFiles } from '../storage/part-files.js';
 import { In, type DataSource } from 'typeorm';
 import { DomainError } from '../errors/index.js';
 import { LawDocumentEntity, LawGramEntity, type LawDocumentRow, type LawStatus } from './entities.js';
-import { extractDocument } from './extract.js';
+import { extractOffThread } from './extract-thread.js';
 import { lawPostings, writePostings } from './postings.js';
 import { searchLaws, type LawSearch, type LawSearchResult } from './search.js';
 
@@ -106,7 +106,8 @@ export class LawLibrary {
     try {
       const twin = await this.dataSource.getRepository(LawDocumentEntity).findOne({ where: { sha256: staged.sha256 }, select: { id: true } });
       if (twin) throw new DomainError('law.duplicate', `the same file is already document ${twin.id}`, { field: 'file', existingId: twin.id });
-      const extracted = await extractDocument(await readFile(staged.path), { filename: by.originalName, maxTextChars: this.maxTextChars });
+      // in a worker thread of its own: a heavy or hostile document never blocks the other requests
+      const extracted = await extractOffThread(await readFile(staged.path), { filename: by.originalName, maxTextChars: this.maxTextChars });
       const storagePath = `${staged.sha256.slice(0, 2)}/${staged.sha256}.${extracted.ext}`;
       finalPath = path.join(this.dir, storagePath);
       await mkdir(path.dirname(finalPath), { recursive: true });
