@@ -41,6 +41,13 @@ const maxIds = 200;
 /** Keys of the claim / give-back / 转派 events that hold usernames (record-hooks.ts). */
 const assignmentKeys = new Set(['assignee', 'previousAssignee']);
 
+/** Display names of these usernames (at most 200), for lists that show who holds a task. */
+export function peopleNames(ds: DataSource, usernames: Iterable<string | null | undefined>): Promise<Record<string, string>> {
+  const set = new Set<string>();
+  for (const u of usernames) if (typeof u === 'string' && u) set.add(u);
+  return lookUp(ds, (marks) => `SELECT username AS k, display_name AS v FROM identity_account WHERE username IN (${marks})`, set);
+}
+
 async function lookUp(ds: DataSource, sql: (marks: string) => string, ids: Set<string>): Promise<Record<string, string>> {
   const list = [...ids].filter((id) => id.length <= 64).slice(0, maxIds);
   if (!list.length) return {};

@@ -10,6 +10,7 @@ import type { WorkflowEngine, Variables } from '../engine/port.js';
 import { DomainError, type FieldError } from '../errors/index.js';
 import { CaseEntity } from '../cases/entities.js';
 import { presentCase } from '../cases/presenter.js';
+import { peopleNames } from '../cases/names.js';
 import { TaskEntity, type TaskRow } from './entities.js';
 import { assertCanClaim, assertCanComplete, assertCanReassign, assertCanUnclaim, loadVisibleTask, mayReassign, mayUnclaim } from './policy.js';
 import { supervisorGroups } from './supervision.js';
@@ -99,7 +100,10 @@ export function registerTaskRoutes(registry: ApiRegistry, deps: { dataSource: Da
     },
     responses: { 200: { description: 'a page of tasks (with `counts` of every list when asked); `total` and the counts stop at 1,000, and `totalCapped` / `countsCapped` say when there are more' }, 400: problem, 401: problem },
     async handler(ctx, { query, principal }) {
-      ctx.body = await listTasks(principal, query.view, { ...query, withCounts: query.counts }, requestChangeVersion(ctx));
+      const page = await listTasks(principal, query.view, { ...query, withCounts: query.counts }, requestChangeVersion(ctx));
+      // the cards show who holds a task by name
+      const items = (page as { items?: { assignee?: string | null }[] }).items ?? [];
+      ctx.body = { ...(page as object), names: await peopleNames(dataSource, items.map((t) => t.assignee)) };
     },
   });
 

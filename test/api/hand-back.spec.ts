@@ -131,6 +131,9 @@ describe('no case is stranded: every user task can be given back and reassigned'
         expect(moved.status, JSON.stringify(moved.body)).to.equal(200);
         expect(moved.body.assignee).to.equal(to);
         expect(await whoCanAct(taskId)).to.include(to);
+        // the list names the holder by name, not username
+        const list = (await as[to].get('/api/tasks?view=todo&limit=100')).body;
+        expect(list.names[to], `${to}'s display name`).to.match(/[\u4e00-\u9fff]/);
         const reassigned = (await timeline()).filter((e) => e.taskId === taskId && e.type === 'task.reassigned').at(-1);
         expect(reassigned?.actor).to.equal(by);
         expect(reassigned?.data).to.include({ assignee: to, reason: '原办理人外出，改由他人办理' });

@@ -91,6 +91,18 @@ describe('browser: admin pages, maps and the modeler', function () {
     await shot(page, 'web-22-admin-areas-map');
   });
 
+  it('lists the accounts with roles in words and units by name, never their keys', async () => {
+    const { page, context } = await suite.signIn('admin', desktop);
+    await page.getByRole('link', { name: '用户', exact: true }).click();
+    const row = page.locator('tr', { hasText: 'wangqiang' });
+    await row.locator('td', { hasText: '城东街道执法中队' }).waitFor();
+    expect(await row.locator('td[data-role]').textContent()).to.equal('单位负责人');
+    const roles = await page.locator('td[data-role]').allTextContents();
+    for (const key of ['dispatcher', 'inspector', 'unit-lead', 'officer', 'admin']) expect(roles, key).to.not.include(key);
+    expect(await page.locator('table.list').textContent()).to.not.match(/U-[A-Z]{2}-\d{2}/);
+    await context.close();
+  });
+
   it('edits a category and finds the edit in the audit log', async () => {
     const { page } = await suite.signIn('admin', desktop);
     await page.getByRole('link', { name: '类别', exact: true }).click();

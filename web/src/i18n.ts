@@ -25,7 +25,7 @@ const zh = {
   outcomeSuccess: '成功', outcomeFailure: '失败', outcomeRefused: '拒绝',
   eventTaskUnclaimed: '退回', eventTaskReassigned: '转派', reassign: '转派', reassignTo: '转派给', reassignReason: '转派原因', reassignConfirm: '确认转派',
   unclaimReason: '退回原因', unclaimConfirm: '确认退回', unclaimHint: '退回后，任务回到派发人（或原候选人）的待办，由其重新派发。', reason: '原因', returnedTo: '退回至',
-  previousAssignee: '原办理人', groupDispatcher: '坐席', groupUnitLead: '单位负责人', givenBack: '任务已退回', reassignedTo: '已转派给', noReassignTargets: '暂无可转派的人员', required: '必填', evidence: '前序办理与现场照片', showDiagram: '显示流程图', goToTask: '去办理', markHandled: '标记已处理', markUnhandled: '标记未处理', openRelatedCase: '重新立案，关联原案件', relatedCase: '关联原案件', sentMessages: '已发短信',
+  previousAssignee: '原办理人', groupDispatcher: '坐席', groupUnitLead: '单位负责人', givenBack: '任务已退回', reassignedTo: '已转派给', noReassignTargets: '暂无可转派的人员', required: '必填', evidence: '前序办理与现场照片', showDiagram: '显示流程图', goToTask: '去办理', unitOf: '单位', unlock: '解锁', roleDispatcher: '坐席', roleInspector: '信息员', roleUnitLead: '单位负责人', roleOfficer: '执法队员', roleAdmin: '系统管理员', markHandled: '标记已处理', markUnhandled: '标记未处理', openRelatedCase: '重新立案，关联原案件', relatedCase: '关联原案件', sentMessages: '已发短信',
   smsQueued: '待发送', smsSubmitted: '已发送', smsDelivered: '已送达', smsFailed: '发送失败', smsReceived: '收到的短信',
   laws: '执法文件', lawSearch: '搜索法规条文', lawSearchHint: '如：占道经营、罚款、LED', lawTitle: '标题', lawIssuer: '发布机关', lawDocNumber: '文号', lawEffectiveDate: '施行日期', lawEffective: '现行有效', lawRepealed: '已废止', lawUpload: '上传执法文件', lawFile: '文件（PDF、Word .docx、ODT、Markdown 或文本）', lawUploaded: '已上传', lawDownload: '下载原文', lawNoResults: '没有找到相关文件', lawMatches: '处匹配', lawNextMatch: '下一处', lawPrevMatch: '上一处', lawBackToResults: '返回搜索结果', lawMarkRepealed: '标记为已废止', lawMarkEffective: '恢复为现行有效',
 } as const;
@@ -57,7 +57,7 @@ const en: Record<Key, string> = {
   outcomeSuccess: 'success', outcomeFailure: 'failure', outcomeRefused: 'refused',
   eventTaskUnclaimed: 'Given back', eventTaskReassigned: 'Reassigned', reassign: 'Reassign', reassignTo: 'Reassign to', reassignReason: 'Reason for reassigning', reassignConfirm: 'Reassign',
   unclaimReason: 'Reason for giving back', unclaimConfirm: 'Give back', unclaimHint: 'The task goes back to whoever assigned it (or its candidates) to assign again.', reason: 'Reason', returnedTo: 'Back to',
-  previousAssignee: 'Previously', groupDispatcher: 'Dispatchers', groupUnitLead: 'Unit lead', givenBack: 'The task was given back', reassignedTo: 'Reassigned to', noReassignTargets: 'Nobody to reassign to', required: 'required', evidence: 'Earlier steps and site photos', showDiagram: 'Show the diagram', goToTask: 'Handle', markHandled: 'Mark handled', markUnhandled: 'Mark not handled', openRelatedCase: 'Open a new case referring to', relatedCase: 'Refers to case', sentMessages: 'Messages sent',
+  previousAssignee: 'Previously', groupDispatcher: 'Dispatchers', groupUnitLead: 'Unit lead', givenBack: 'The task was given back', reassignedTo: 'Reassigned to', noReassignTargets: 'Nobody to reassign to', required: 'required', evidence: 'Earlier steps and site photos', showDiagram: 'Show the diagram', goToTask: 'Handle', unitOf: 'Unit', unlock: 'Unlock', roleDispatcher: 'Dispatcher', roleInspector: 'Inspector', roleUnitLead: 'Unit lead', roleOfficer: 'Officer', roleAdmin: 'Administrator', markHandled: 'Mark handled', markUnhandled: 'Mark not handled', openRelatedCase: 'Open a new case referring to', relatedCase: 'Refers to case', sentMessages: 'Messages sent',
   smsQueued: 'queued', smsSubmitted: 'sent', smsDelivered: 'delivered', smsFailed: 'failed', smsReceived: 'Messages received',
   laws: 'Law documents', lawSearch: 'Search the regulations', lawSearchHint: 'e.g. 占道经营, 罚款, LED', lawTitle: 'Title', lawIssuer: 'Issued by', lawDocNumber: 'Document number', lawEffectiveDate: 'Effective from', lawEffective: 'In force', lawRepealed: 'Repealed', lawUpload: 'Upload a law document', lawFile: 'File (PDF, Word .docx, ODT, Markdown or text)', lawUploaded: 'Uploaded', lawDownload: 'Download original', lawNoResults: 'No matching documents', lawMatches: 'matches', lawNextMatch: 'Next', lawPrevMatch: 'Previous', lawBackToResults: 'Back to results', lawMarkRepealed: 'Mark as repealed', lawMarkEffective: 'Mark as in force',
 };
@@ -84,6 +84,12 @@ export function t(key: Key): string {
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '';
   return new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+}
+
+const roleKeys: Record<string, Key> = { dispatcher: 'roleDispatcher', inspector: 'roleInspector', 'unit-lead': 'roleUnitLead', officer: 'roleOfficer', admin: 'roleAdmin' };
+/** A role in words (坐席, 单位负责人 …), never its key. */
+export function roleLabel(role: string): string {
+  return roleKeys[role] ? t(roleKeys[role]) : role;
 }
 
 export function statusLabel(status: string): string {

@@ -11,7 +11,7 @@ import { countLabel, Pager } from '../ui/pager.js';
 import { usePolling } from '../ui/poll.js';
 
 type View = 'todo' | 'done' | 'closed';
-interface TaskPage { items: TaskItem[]; total: number; totalCapped?: boolean; counts: Record<View, number>; countsCapped?: Record<View, boolean> }
+interface TaskPage { items: TaskItem[]; names?: Record<string, string>; total: number; totalCapped?: boolean; counts: Record<View, number>; countsCapped?: Record<View, boolean> }
 
 /** Rows per page of the lists and the search. */
 const pageSize = 50;
@@ -83,7 +83,7 @@ function TaskList({ page, view, categories }: { page: TaskPage | null; view: Vie
           <div class="row muted small">
             <span>{formatTime(view === 'todo' ? task.createdAt : task.completedAt)}</span>
             {task.round > 0 && <span>{t('round')} {task.round}</span>}
-            {task.assignee ? <span>{t('assignee')}: {task.assignee}</span> : view === 'todo' && <span class="tag warn">{t('claim')}</span>}
+            {task.assignee ? <span data-assignee={task.assignee}>{t('assignee')}: {page.names?.[task.assignee] ?? task.assignee}</span> : view === 'todo' && <span class="tag warn">{t('claim')}</span>}
           </div>
         </li>
       ))}
