@@ -47,6 +47,9 @@ describe('browser: repeat complaint SMS', function () {
     await shot(page, 'web-46-sms-closed-case');
     await card(repeatClosed).getByRole('button', { name: /重新立案，关联原案件/ }).click();
     await card(repeatClosed).locator('[data-related]', { hasText: closedCase.body.case.number }).waitFor();
+    // no silent default: the category is chosen
+    expect(await card(repeatClosed).getByLabel('类别').inputValue()).to.equal('');
+    await card(repeatClosed).getByLabel('类别').selectOption('street-vending');
     await card(repeatClosed).getByLabel('地址').fill('城东区解放路 41 号');
     await card(repeatClosed).getByRole('button', { name: '立案', exact: true }).click();
     await page.waitForURL(/\/cases\//);

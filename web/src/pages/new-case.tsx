@@ -36,7 +36,7 @@ export function NewCasePage() {
         <select name="source" required>{['hotline', 'leader', 'patrol', 'web', 'sms'].map((x) => <option value={x}>{sourceLabel(x)}</option>)}</select>
       </label>
       <label>{t('category')}
-        <select name="category" required aria-invalid={!!err('category')}>{categories.map((c) => <option value={c.code}>{categoryName(categories, c.code)}</option>)}</select>
+        <select name="category" required aria-invalid={!!err('category')}><option value="">{t('chooseCategory')}</option>{categories.map((c) => <option value={c.code}>{categoryName(categories, c.code)}</option>)}</select>
       </label>
       <label>{t('address')}<input name="address" required maxLength={255} aria-invalid={!!err('address')} /></label>
       {err('address') && <p class="error">{err('address')}</p>}

@@ -110,7 +110,7 @@ export function SmsPage() {
               )}
               {openId === m.id && (
                 <form class="inline-form" onSubmit={(e) => void openCase(e, m)}>
-                  <label>{t('category')}<select name="category">{categories.map((c) => <option value={c.code}>{categoryName(categories, c.code)}</option>)}</select></label>
+                  <label>{t('category')}<select name="category" required><option value="">{t('chooseCategory')}</option>{categories.map((c) => <option value={c.code}>{categoryName(categories, c.code)}</option>)}</select></label>
                   <label>{t('address')}<input name="address" required maxLength={255} /></label>
                   <label>{t('description')}<textarea name="description" rows={3} defaultValue={m.text} /></label>
                   {related?.messageId === m.id && <p class="hint" data-related>{t('relatedCase')}：{related.caseNumber}</p>}
