@@ -115,7 +115,18 @@ describe('browser: the seven steps through the pages', function () {
     await openTask(i, 'verifyReport');
     await i.getByLabel('属实', { exact: true }).check();
     await i.getByLabel('现场情况说明').fill('现场有 3 个摊位占道');
+    // on a phone the case summary is folded: the form starts on the first screen
+    expect(await i.locator('details[data-case-summary]').getAttribute('open')).to.equal(null);
+    // no photo: the problem is named once, at the photo field, and clears when a photo is added
+    await i.getByRole('button', { name: '提交办理' }).click();
+    await i.locator('[data-photo-field="verifyPhotos"] .error', { hasText: '请至少上传一张照片' }).waitFor();
+    expect(await i.getByText('请至少上传一张照片').count()).to.equal(1);
     await addPhoto(i, 'verifyPhotos', 1);
+    expect(await i.locator('[data-photo-field="verifyPhotos"] .error').count()).to.equal(0);
+    // a photo taken by mistake is taken out again before submitting
+    await addPhoto(i, 'verifyPhotos', 2);
+    await i.locator('[data-photo-field="verifyPhotos"] li').last().locator('[data-remove]').click();
+    expect(await i.locator('[data-photo-field="verifyPhotos"] li').count()).to.equal(1);
     await shot(i, 'web-03-phone-verify');
     await submit(i);
 

@@ -74,7 +74,7 @@ export function TaskPage({ id }: { id: string }) {
     if (!formAnswer || !mounted.current) return;
     const data = mounted.current.submit();
     const missing = photoFields(formAnswer.schema).filter((f) => f.validate?.required && !(photos.current[f.key as string]?.length))
-      .map((f) => ({ field: f.key as string, message: `${f.label ?? f.key}: ${t('addPhoto')}` }));
+      .map((f) => ({ field: f.key as string, message: t('photoRequired') }));
     const unanswered = data ? conditionalErrors(formAnswer.schema, data, t('required')) : [];
     if (unanswered.length) mounted.current.showErrors(unanswered);
     missing.push(...unanswered);
@@ -102,12 +102,17 @@ export function TaskPage({ id }: { id: string }) {
   }
 
   if (!task) return <p aria-busy="true">{message || t('loading')}</p>;
+  const photoKeys = new Set(formAnswer ? photoFields(formAnswer.schema).map((f) => f.key as string) : []);
   const labelOf = (field: string) => formAnswer?.schema.components.find((c) => c.key === field)?.label ?? field;
   return (
     <article class="task-page">
       <p><a href="/">← {t('back')}</a></p>
       <h1>{task.task.name ?? task.task.elementId} <span class="muted">{task.case.number}</span></h1>
-      <CaseSummary record={task.case} />
+      {/* folded on a phone, so the form starts within the first screen */}
+      <details class="case-fold" open={globalThis.matchMedia?.('(min-width: 720px)').matches ?? true} data-case-summary>
+        <summary>{t('caseOf')} {task.case.number} · {task.case.address}</summary>
+        <CaseSummary record={task.case} />
+      </details>
       <Evidence caseId={task.case.id} taskId={id} />
       <div class="actions">
         {/* where the form is shown, submitting claims the task: no separate 认领 */}
@@ -121,11 +126,16 @@ export function TaskPage({ id }: { id: string }) {
           <div ref={host} class="formjs-host" />
           {photoFields(formAnswer.schema).map((f) => (
             <PhotoPicker key={f.key} taskId={id} fieldKey={f.key as string} label={f.label ?? ''} required={!!f.validate?.required}
-              error={errors.find((e) => e.field === f.key)?.message} onChange={(ids) => { photos.current[f.key as string] = ids; }} />
+              error={errors.find((e) => e.field === f.key)?.message} onChange={(ids) => {
+                photos.current[f.key as string] = ids;
+                // a photo added clears the field's error at once
+                if (ids.length) setErrors((list) => list.filter((e) => e.field !== f.key));
+              }} />
           ))}
-          {errors.length > 0 && (
+          {errors.some((e) => !photoKeys.has(e.field)) && (
             <ul class="error-summary" role="alert" aria-label={t('fixErrors')}>
-              {errors.map((e) => <li key={e.field} data-field={e.field}>{labelOf(e.field)}：{e.message}</li>)}
+              {/* a photo field's error is named once, at the field */}
+              {errors.filter((e) => !photoKeys.has(e.field)).map((e) => <li key={e.field} data-field={e.field}>{labelOf(e.field)}：{e.message}</li>)}
             </ul>
           )}
           {message && <p class="status" role="status">{message}</p>}

@@ -1,7 +1,7 @@
 /**
  * A photo field for phones: opens the camera (`capture`), uploads each photo at once with
  * retries (the server keeps one photo per task and content, so a retried upload never doubles),
- * and reports the photo ids.
+ * lets a photo be taken out again before submitting, and reports the photo ids.
  */
 import { useState } from 'preact/hooks';
 import { api, withRetry } from '../api.js';
@@ -54,6 +54,7 @@ export function PhotoPicker({ taskId, label, fieldKey, required, error, onChange
             <img src={item.preview} alt={item.name} />
             <span class="small">{item.state === 'uploading' ? t('uploading') : item.state === 'failed' ? t('uploadFailed') : '✓'}</span>
             {item.state === 'failed' && <button type="button" class="link" onClick={() => { item.state = 'uploading'; setItems([...items]); void upload(item, items); }}>↻</button>}
+            {item.state !== 'uploading' && <button type="button" class="link" data-remove aria-label={`${t('removePhoto')} ${item.name}`} onClick={() => update(items.filter((other) => other !== item))}>{t('removePhoto')}</button>}
           </li>
         ))}
       </ul>
