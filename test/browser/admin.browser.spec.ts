@@ -184,6 +184,8 @@ describe('browser: admin pages, maps and the modeler', function () {
 
     const { page } = await suite.signIn('inspector1', phone);
     await page.goto(`/tasks/${verify.id}`);
+    // the case summary is folded on a phone (the form comes first): one tap opens it
+    await page.locator('details[data-case-summary] > summary').click();
     const geo = page.locator('a[data-geo]');
     await geo.waitFor();
     expect(await geo.getAttribute('href')).to.match(/^geo:30\.262500,120\.207500\?q=30\.262500,120\.207500\(/);

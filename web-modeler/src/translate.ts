@@ -24,6 +24,13 @@ const ours: Record<string, string> = {
   'Priority': '优先级',
   'Due date': '到期时间',
   'Follow up date': '跟进时间',
+  'Process': '流程',
+  'Job priority': '作业优先级',
+  'Example data': '示例数据',
+  'ID': '编号',
+  'Version tag': '版本标签',
+  'Create': '创建',
+  'Example output': '示例输出',
 };
 
 const dictionary: Record<string, string> = { ...(bpmn as Record<string, string>), ...(panel as Record<string, string>), ...(zeebe as Record<string, string>), ...ours };

@@ -44,8 +44,8 @@ export function NewCasePage() {
       {err('description') && <p class="error">{err('description')}</p>}
       <label>{t('reporterPhone')}<input name="reporterPhone" inputMode="tel" pattern="\+?[0-9]{5,15}" /></label>
       <div class="two">
-        <label>经度 lng<input name="lng" inputMode="decimal" /></label>
-        <label>纬度 lat<input name="lat" inputMode="decimal" /></label>
+        <label>经度<input name="lng" inputMode="decimal" /></label>
+        <label>纬度<input name="lat" inputMode="decimal" /></label>
       </div>
       {message && <p class="error" role="alert">{message}</p>}
       <button class="primary" type="submit">{t('create')}</button>

@@ -85,12 +85,12 @@ export function AreasPage() {
       <LazyMap label={t('mapOfAreas')} class="areas-map" areas={shapes} selected={selected} onSelect={setSelected} />
       <div class="scroll">
         <table class="list" data-list="areas">
-          <thead><tr><th scope="col">ID</th><th scope="col">{t('name')}</th><th scope="col">{t('kind')}</th><th scope="col">{t('defaultUnit')}</th><th scope="col">{t('categoryUnits')}</th><th scope="col" /></tr></thead>
+          <thead><tr><th scope="col">{t('code')}</th><th scope="col">{t('name')}</th><th scope="col">{t('kind')}</th><th scope="col">{t('defaultUnit')}</th><th scope="col">{t('categoryUnits')}</th><th scope="col" /></tr></thead>
           <tbody>
             {areas.map((a) => (
               <tr key={a.id} data-area={a.id} aria-selected={selected === a.id}>
                 <td><button type="button" class="link" onClick={() => setSelected(a.id)}>{a.id}</button></td>
-                <td>{a.name}</td><td>{a.kind}</td><td>{a.defaultUnitId ?? '—'}</td>
+                <td>{a.name}</td><td data-kind={a.kind}>{a.kind === 'grid' ? t('kindGrid') : t('kindStreetArea')}</td><td>{a.defaultUnitId ?? '—'}</td>
                 <td class="small">{Object.entries(a.categoryUnits).map(([c, u]) => `${c} → ${u}`).join(' · ')}</td>
                 <td><button type="button" class="link" onClick={() => void remove(a.id)}>{t('remove')}</button></td>
               </tr>

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../../api.js';
-import { formatTime, t } from '../../i18n.js';
+import { formatTime, roleLabel, t } from '../../i18n.js';
 import { ErrorNote } from './shared.js';
 
 interface Entry {
@@ -86,12 +86,12 @@ export function AuditPage() {
                 <tr key={e.seq} data-seq={e.seq} data-action={e.action}>
                   <td>{e.seq}</td>
                   <td><time dateTime={e.at}>{formatTime(e.at)}</time></td>
-                  <td>{e.actor ?? '—'} {e.actorRole && <span class="muted small">{e.actorRole}</span>}</td>
-                  <td><code>{e.action}</code></td>
-                  <td data-field="target">{e.target ?? ''}</td>
+                  <td>{!e.actor || e.actor === 'system' || e.actor.startsWith('worker:') ? t('systemActor') : e.actor} {e.actorRole && <span class="muted small">{roleLabel(e.actorRole)}</span>}</td>
+                  <td><code lang="zxx">{e.action}</code></td>
+                  <td data-field="target" lang="zxx">{e.target ?? ''}</td>
                   <td>{e.outcome === 'success' ? t(outcomeKeys[e.outcome]) : <span class="tag warn">{t(outcomeKeys[e.outcome])}</span>}</td>
                   <td class="small">{e.ip ?? ''}</td>
-                  <td class="small detail">{e.detail ? JSON.stringify(e.detail).slice(0, 200) : ''}</td>
+                  <td class="small detail"><code lang="zxx">{e.detail ? JSON.stringify(e.detail).slice(0, 200) : ''}</code></td>
                 </tr>
               ))}
             </tbody>

@@ -74,7 +74,7 @@ export function CategoriesPage() {
           <tbody>
             {categories.items.map((c) => (
               <tr key={c.code} data-category={c.code}>
-                <td>{c.code}</td><td>{c.nameZh}</td><td>{c.nameEn}</td><td>{c.timeLimitHours}</td>
+                <td lang="zxx">{c.code}</td><td>{c.nameZh}</td><td lang="en">{c.nameEn}</td><td>{c.timeLimitHours}</td>
                 <td>{unitName(c.defaultUnitId)}</td><td data-field="overrideUnitId">{unitName(c.overrideUnitId)}</td>
                 <td>{c.active ? t('active') : <span class="tag warn">{t('disabled')}</span>}</td>
                 <td><button type="button" class="link" onClick={() => { setMessage(''); setError(null); setEditing({ row: { ...c }, isNew: false }); }}>{t('edit')}</button></td>
