@@ -75,6 +75,12 @@ describe('browser: SMS inbox and the modeler', function () {
     await page.keyboard.press('Control+Z');
     await finding.waitFor({ state: 'detached' });
     await page.locator('[data-action="deploy"]:not([disabled])').click();
+    // 部署 asks first, saying what changed
+    const confirmBox = page.locator('[data-deploy-confirm]');
+    await confirmBox.locator('[data-changes] li', { hasText: '改名：单位审核 → 单位审核（复核）' }).waitFor();
+    expect(await confirmBox.locator('[data-changes] li').count()).to.equal(1);
+    await shot(page, 'web-10b-modeler-confirm-deploy');
+    await confirmBox.getByRole('button', { name: '确认部署' }).click();
     await page.locator('.modeler-status', { hasText: '已部署版本 v2' }).waitFor();
     await page.locator('[data-versions] tr[data-version="2"]').waitFor();
     const xml = await (await suite.server.signIn('admin')).get('/api/processes/enforcement-case/xml');
@@ -88,6 +94,7 @@ describe('browser: SMS inbox and the modeler', function () {
     await page.keyboard.type('Review');
     await page.locator('.djs-container svg').first().click({ position: { x: 5, y: 5 } });
     await page.locator('[data-action="deploy"]:not([disabled])').click();
+    await confirmBox.getByRole('button', { name: '确认部署' }).click();
     await page.locator('[data-problems] li[data-deploy-error="reviewResult"]', { hasText: '需要中文名称' }).waitFor();
     expect(await page.locator('.modeler-status').textContent()).to.include('部署失败').and.include('未部署');
     await shot(page, 'web-11-modeler-deploy-refused');

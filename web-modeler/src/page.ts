@@ -97,6 +97,7 @@ export async function mountModelerPage(root: HTMLElement): Promise<() => void> {
       if (!xml.ok) return;
       await modeler.importXML(await xml.text());
       (modeler.get('canvas') as { zoom(v: string): void }).zoom('fit-viewport');
+      deployed = snapshot(); // what a deploy changes is measured against the version shown
       shownVersion = version;
       title.textContent = `流程建模 · enforcement-case · v${version}`;
       await relint();
@@ -119,7 +120,51 @@ export async function mountModelerPage(root: HTMLElement): Promise<() => void> {
   if (shownVersion) await showCaseCounts(overlays, (id) => !!registry.get(id), shownVersion);
   const detachPreview = attachFormPreview(modeler.get('eventBus') as Parameters<typeof attachFormPreview>[0], preview);
 
-  deploy.onclick = async () => {
+  /** The diagram's elements (id → kind and name), to say what a deploy changes. */
+  type Shape = { id: string; type: string; businessObject?: { name?: string } };
+  const snapshot = () => new Map((registry as unknown as { getAll(): Shape[] }).getAll()
+    .filter((e) => e.type.startsWith('bpmn:') && !['bpmn:Process', 'bpmn:Collaboration', 'label'].includes(e.type) && !e.id.endsWith('_label'))
+    .map((e) => [e.id, { type: e.type, name: e.businessObject?.name ?? '' }]));
+  let deployed = snapshot();
+  const confirmBox = el('section', { class: 'card deploy-confirm', 'data-deploy-confirm': '', hidden: '' });
+  head.after(confirmBox);
+
+  /** What the edited diagram changes against the loaded version, in words. */
+  function changes(): string[] {
+    const now = snapshot();
+    const out: string[] = [];
+    for (const [id, e] of now) {
+      const before = deployed.get(id);
+      if (!before) out.push(`新增：${e.name || id}（${id}）`);
+      else if (before.name !== e.name) out.push(`改名：${before.name || id} → ${e.name || '（无名称）'}（${id}）`);
+    }
+    for (const [id, e] of deployed) if (!now.has(id)) out.push(`删除：${e.name || id}（${id}）`);
+    return out;
+  }
+
+  // 部署 first shows what changes and asks; 确认部署 deploys
+  deploy.onclick = () => {
+    const list = changes();
+    confirmBox.replaceChildren(
+      el('h2', {}, '确认部署新版本'),
+      el('p', {}, list.length ? `与 v${shownVersion ?? '?'} 相比有 ${list.length} 处改动（位置和样式的改动不列出）；正在办理的案件仍按原版本办理。` : `与 v${shownVersion ?? '?'} 相比没有元素的增删或改名；正在办理的案件仍按原版本办理。`),
+    );
+    const ul = el('ul', { 'data-changes': '' });
+    for (const line of list) ul.append(el('li', {}, line));
+    const go = el('button', { type: 'button', class: 'primary', 'data-action': 'confirm-deploy' }, '确认部署');
+    const cancel = el('button', { type: 'button' }, '取消');
+    cancel.onclick = () => confirmBox.setAttribute('hidden', '');
+    go.onclick = () => {
+      confirmBox.setAttribute('hidden', '');
+      void deployNow();
+    };
+    const actions = el('div', { class: 'actions' });
+    actions.append(go, cancel);
+    confirmBox.append(ul, actions);
+    confirmBox.removeAttribute('hidden');
+  };
+
+  async function deployNow() {
     deploy.setAttribute('disabled', '');
     status.textContent = '正在部署…';
     try {
@@ -143,6 +188,7 @@ export async function mountModelerPage(root: HTMLElement): Promise<() => void> {
       else if (answer.duplicate) status.textContent = '与当前版本相同，未部署新版本';
       else {
         status.textContent = `已部署版本 v${answer.processes[0]?.version}`;
+        deployed = snapshot();
         shownVersion = answer.processes[0]?.version ?? shownVersion;
         title.textContent = `流程建模 · enforcement-case · v${shownVersion}`;
       }
@@ -151,7 +197,7 @@ export async function mountModelerPage(root: HTMLElement): Promise<() => void> {
     } finally {
       deploy.toggleAttribute('disabled', problems.some((p) => p.category === 'error'));
     }
-  };
+  }
   return () => {
     detachPreview();
     modeler.destroy();
