@@ -97,7 +97,8 @@ export function createCaseRecordHooks(): EngineHooks {
       if (!record) return;
       const at = task.completedAt ?? new Date();
       const completedBy = actor?.username ?? record.assignee ?? null;
-      await tx.getRepository(TaskEntity).update({ id: task.key }, { state: 'completed', completedAt: at, completedBy, formData: submitted as never });
+      // submitted: the draft has served its purpose
+      await tx.getRepository(TaskEntity).update({ id: task.key }, { state: 'completed', completedAt: at, completedBy, formData: submitted as never, draft: null });
       await tx.getRepository(TaskCandidateEntity).update({ taskId: task.key }, { open: false });
       await tx.getRepository(CaseEntity).update({ id: record.caseId }, { updatedAt: at });
       await addEvent(tx, {

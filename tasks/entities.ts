@@ -23,8 +23,17 @@ export interface TaskRow {
   completedAt: Date | null;
   completedBy: string | null;
   formData: Record<string, unknown> | null;
+  /** The form as typed so far and the photos uploaded, by whom (JSON), until the task is completed. */
+  draft?: TaskDraft | null;
   /** True while the task's case is open (已办 vs 办结); the record hooks keep it. */
   caseOpen?: boolean;
+}
+
+export interface TaskDraft {
+  by: string;
+  savedAt: string;
+  data: Record<string, unknown>;
+  photos: Record<string, string[]>;
 }
 
 export interface TaskCandidateRow {
@@ -55,6 +64,7 @@ export const TaskEntity = new EntitySchema<TaskRow>({
     completedBy: ecol.string('completed_by', 128, true),
     formData: ecol.json('form_data'),
     caseOpen: { name: 'case_open', type: 'boolean', default: true },
+    draft: { ...ecol.json('draft'), nullable: true, select: false },
   },
 });
 

@@ -174,6 +174,41 @@ export function registerTaskRoutes(registry: ApiRegistry, deps: { dataSource: Da
     },
   });
 
+  const draftSchema = {
+    type: 'object', additionalProperties: false, required: ['data', 'photos'],
+    properties: {
+      data: { type: 'object', maxProperties: 100 },
+      photos: { type: 'object', maxProperties: 20, additionalProperties: { type: 'array', maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 64 } } },
+    },
+  } as const;
+  /** A draft larger than this is refused: a form's answers are far smaller. */
+  const maxDraftChars = 200_000;
+
+  registry.add<{ id: string }, Record<string, never>, unknown>({
+    method: 'get', path: '/tasks/:id/draft', summary: "my draft of the task's form (草稿): the answers typed so far and the photos uploaded", tags: ['tasks'], params: idParams,
+    responses: { 200: { description: '`draft`: mine, or null', schema: { type: 'object', properties: { draft: { type: ['object', 'null'] } } } }, 401: problem, 404: problem },
+    async handler(ctx, { params, principal }) {
+      const { task } = await loadVisibleTask(dataSource, principal, params.id);
+      const row = await dataSource.getRepository(TaskEntity).findOne({ where: { id: task.id }, select: { id: true, draft: true } });
+      ctx.body = { draft: task.state === 'created' && row?.draft?.by === principal.username ? row.draft : null };
+    },
+  });
+
+  registry.add<{ id: string }, Record<string, never>, { data: Record<string, unknown>; photos: Record<string, string[]> }>({
+    method: 'put', path: '/tasks/:id/draft', summary: "save my draft of the task's form (kept until the task is submitted)", tags: ['tasks'], params: idParams,
+    body: draftSchema,
+    responses: { 200: { description: 'saved', schema: { type: 'object', properties: { savedAt: { type: 'string' } } } }, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 413: problem },
+    async handler(ctx, { params, body, principal }) {
+      const { task, candidate } = await loadVisibleTask(dataSource, principal, params.id);
+      assertCanComplete(principal, task, candidate);
+      if (JSON.stringify(body).length > maxDraftChars) throw new DomainError('payload.too_large', `a draft holds at most ${maxDraftChars} characters`, { field: 'data' });
+      const savedAt = new Date().toISOString();
+      const result = await dataSource.getRepository(TaskEntity).update({ id: task.id, state: 'created' }, { draft: { by: principal.username, savedAt, data: body.data, photos: body.photos } as never });
+      if (!result.affected) throw new DomainError('task.already_completed', `task ${task.id} is no longer open`);
+      ctx.body = { savedAt };
+    },
+  });
+
   registry.add<{ id: string }, Record<string, never>, { reason: string }>({
     method: 'post', path: '/tasks/:id/unclaim', audit: 'task.unclaim', summary: 'give a task back (取消认领), saying why; a task given to one person goes back to whoever assigned it',
     tags: ['tasks'], params: idParams,

@@ -23,6 +23,7 @@ import { StrandedTasks1732400000950 } from './1732400000950-stranded-tasks.js';
 import { IdentityNameLockout1732400001000 } from './1732400001000-identity-name-lockout.js';
 import { CaseSearchKeys1732400001100 } from './1732400001100-case-search-keys.js';
 import { CaseRelated1732400001400 } from './1732400001400-case-related.js';
+import { TaskDraft1732400001500 } from './1732400001500-task-draft.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -46,4 +47,5 @@ export const allMigrations: MigrationClass[] = [
   IdentityNameLockout1732400001000,
   CaseSearchKeys1732400001100,
   CaseRelated1732400001400,
+  TaskDraft1732400001500,
 ];

@@ -93,8 +93,8 @@ describe('browser: the seven steps through the pages', function () {
     await d.getByLabel('地址').fill('城东区解放路 88 号');
     await d.getByLabel('问题描述').fill('解放路菜场门口流动摊贩占道经营，影响通行');
     await d.getByLabel('举报人电话').fill('13812345678');
-    await d.getByLabel('经度 lng').fill('120.2075');
-    await d.getByLabel('纬度 lat').fill('30.2625');
+    await d.getByLabel('经度').fill('120.2075');
+    await d.getByLabel('纬度').fill('30.2625');
     await shot(d, 'web-01-new-case');
     await d.getByRole('button', { name: '立案' }).click();
     await d.waitForURL(/\/cases\//);
@@ -127,6 +127,12 @@ describe('browser: the seven steps through the pages', function () {
     await addPhoto(i, 'verifyPhotos', 2);
     await i.locator('[data-photo-field="verifyPhotos"] li').last().locator('[data-remove]').click();
     expect(await i.locator('[data-photo-field="verifyPhotos"] li').count()).to.equal(1);
+    // nothing typed is lost: the draft is saved as one types, and a reload brings it back
+    await i.locator('[data-draft]', { hasText: '草稿已保存' }).waitFor();
+    await i.reload();
+    await i.locator('[data-draft]', { hasText: '已恢复草稿' }).waitFor();
+    expect(await i.getByLabel('现场情况说明').inputValue()).to.equal('现场有 3 个摊位占道');
+    expect(await i.locator('[data-photo-field="verifyPhotos"] li[data-state="done"]').count()).to.equal(1);
     await shot(i, 'web-03-phone-verify');
     await submit(i);
 

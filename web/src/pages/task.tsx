@@ -4,8 +4,8 @@
  * server's field errors (422) are shown inline and in a summary.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, get, post, type CaseRecord, type FieldError } from '../api.js';
-import { t } from '../i18n.js';
+import { api, ApiError, get, post, type CaseRecord, type FieldError } from '../api.js';
+import { formatTime, t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { flashOn } from '../ui/flash.js';
 import { user } from '../session.js';
@@ -20,6 +20,7 @@ interface TaskAnswer {
 }
 interface Choice { value: string; label: string }
 interface FormAnswer { formId: string; schema: FormSchema; data: Record<string, unknown>; options: Record<string, unknown> }
+interface Draft { data: Record<string, unknown>; photos: Record<string, string[]>; savedAt: string }
 
 export function TaskPage({ id }: { id: string }) {
   const [task, setTask] = useState<TaskAnswer | null>(null);
@@ -28,6 +29,34 @@ export function TaskPage({ id }: { id: string }) {
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
   const photos = useRef<Record<string, string[]>>({});
+  const draft = useRef<Draft | null>(null);
+  const [draftNote, setDraftNote] = useState('');
+  const dirty = useRef(false);
+  const saveTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const lastData = useRef<Record<string, unknown>>({});
+
+  /** Saves the draft a moment after the last change (the form as typed, the photos uploaded). */
+  function scheduleDraft() {
+    dirty.current = true;
+    clearTimeout(saveTimer.current);
+    saveTimer.current = setTimeout(() => {
+      void api('PUT', `/tasks/${id}/draft`, { data: lastData.current, photos: photos.current }).then(() => {
+        dirty.current = false;
+        setDraftNote(t('draftSaved'));
+      }, () => setDraftNote(t('draftNotSaved')));
+    }, 800);
+  }
+
+  useEffect(() => {
+    // leaving with changes not yet saved asks first
+    const warn = (event: BeforeUnloadEvent) => {
+      if (!dirty.current) return;
+      event.preventDefault();
+      event.returnValue = '';
+    };
+    addEventListener('beforeunload', warn);
+    return () => removeEventListener('beforeunload', warn);
+  }, []);
   const host = useRef<HTMLDivElement>(null);
   const mounted = useRef<MountedForm | null>(null);
 
@@ -35,7 +64,14 @@ export function TaskPage({ id }: { id: string }) {
     try {
       const answer = await get<TaskAnswer>(`/tasks/${id}`);
       setTask(answer);
-      if (answer.canComplete && answer.task.state === 'created') setFormAnswer(await get<FormAnswer>(`/tasks/${id}/form`));
+      if (answer.canComplete && answer.task.state === 'created') {
+        // my draft, if any: what I typed and the photos I uploaded before a reload or a lost tab
+        const [form, saved] = await Promise.all([get<FormAnswer>(`/tasks/${id}/form`), get<{ draft: Draft | null }>(`/tasks/${id}/draft`).catch(() => ({ draft: null }))]);
+        draft.current = saved.draft;
+        photos.current = { ...(saved.draft?.photos ?? {}) };
+        setDraftNote(saved.draft ? `${t('draftRestored')} ${formatTime(saved.draft.savedAt)}` : '');
+        setFormAnswer(saved.draft ? { ...form, data: { ...form.data, ...saved.draft.data } } : form);
+      }
       else setFormAnswer(null);
     } catch (e) {
       setMessage((e as Error).message);
@@ -47,7 +83,13 @@ export function TaskPage({ id }: { id: string }) {
     if (!formAnswer || !host.current) return;
     let live = true;
     void mountForm(host.current, formAnswer.schema, { ...formAnswer.data, ...formAnswer.options }).then((m) => {
-      if (live) mounted.current = m;
+      if (live) {
+        mounted.current = m;
+        m.onChange((data) => {
+          lastData.current = data;
+          scheduleDraft();
+        });
+      }
       else m.destroy();
     });
     return () => {
@@ -89,7 +131,9 @@ export function TaskPage({ id }: { id: string }) {
     setBusy(true);
     setMessage(t('submitting'));
     try {
+      clearTimeout(saveTimer.current);
       await post(`/tasks/${id}/complete`, { variables });
+      dirty.current = false;
       if (task) flashOn('/', `${t('submitted')}：${task.task.name ?? task.task.elementId} · ${task.case.number}`);
       navigate('/');
     } catch (e) {
@@ -125,9 +169,10 @@ export function TaskPage({ id }: { id: string }) {
         <form class="task-form card" onSubmit={complete} noValidate>
           <div ref={host} class="formjs-host" />
           {photoFields(formAnswer.schema).map((f) => (
-            <PhotoPicker key={f.key} taskId={id} fieldKey={f.key as string} label={f.label ?? ''} required={!!f.validate?.required}
+            <PhotoPicker key={f.key} taskId={id} initial={draft.current?.photos[f.key as string] ?? []} fieldKey={f.key as string} label={f.label ?? ''} required={!!f.validate?.required}
               error={errors.find((e) => e.field === f.key)?.message} onChange={(ids) => {
                 photos.current[f.key as string] = ids;
+                scheduleDraft();
                 // a photo added clears the field's error at once
                 if (ids.length) setErrors((list) => list.filter((e) => e.field !== f.key));
               }} />
@@ -139,6 +184,7 @@ export function TaskPage({ id }: { id: string }) {
             </ul>
           )}
           {message && <p class="status" role="status">{message}</p>}
+          {draftNote && <p class="muted small" data-draft>{draftNote}</p>}
           <button type="submit" class="primary big" disabled={busy}>{t('submit')}</button>
         </form>
       )}

@@ -9,10 +9,12 @@ import { t } from '../i18n.js';
 
 interface Item { name: string; id?: string; state: 'uploading' | 'done' | 'failed'; file: File; preview: string }
 
-export function PhotoPicker({ taskId, label, fieldKey, required, error, onChange }: {
+export function PhotoPicker({ taskId, label, fieldKey, required, error, onChange, initial = [] }: {
   taskId: string; label: string; fieldKey: string; required: boolean; error?: string; onChange(ids: string[]): void;
+  /** Photos uploaded before (a draft's): shown as done. */
+  initial?: string[];
 }) {
-  const [items, setItems] = useState<Item[]>([]);
+  const [items, setItems] = useState<Item[]>(() => initial.map((id) => ({ name: id, id, state: 'done' as const, file: new File([], id), preview: `/api/photos/${id}/file` })));
   const inputId = `photo-${fieldKey}`;
 
   function update(next: Item[]) {

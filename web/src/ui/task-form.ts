@@ -13,6 +13,8 @@ export interface MountedForm {
   /** Local validation then the data, or null when the form shows errors. */
   submit(): Record<string, unknown> | null;
   showErrors(errors: FieldError[]): void;
+  /** Called with the form's data whenever the person changes a field. */
+  onChange(listener: (data: Record<string, unknown>) => void): void;
   destroy(): void;
 }
 
@@ -54,6 +56,9 @@ export async function mountForm(container: HTMLElement, schema: FormSchema, data
         if (id) (byId[id] ??= []).push(e.message);
       }
       form._setState({ errors: byId });
+    },
+    onChange(listener) {
+      (form as unknown as { on(event: string, fn: (e: { data: Record<string, unknown> }) => void): void }).on('changed', (e) => listener(e.data));
     },
     destroy: () => form.destroy(),
   };
