@@ -13,6 +13,7 @@ import { DomainError } from '../../errors/index.js';
 import { conditionalJson } from './http/etag.js';
 import { authorizeRole } from './http/principal.js';
 import { registerCaseRoutes } from '../../cases/routes.js';
+import { registerCaseLocationRoute } from '../../cases/location.js';
 import { registerTaskRoutes, type FormOptionsProvider, type ReassignTargets } from '../../tasks/routes.js';
 import { createFormCatalog } from '../../forms/index.js';
 import { serveWeb } from '../../web/server/static.js';
@@ -56,6 +57,9 @@ export function createApp(deps: AppDeps): { app: Koa; registry: ApiRegistry; idl
   const { platform } = deps;
   const registry = new ApiRegistry();
   registerCaseRoutes(registry, { dataSource: platform.dataSource, cases: platform.cases, archive: platform.archive });
+  registerCaseLocationRoute(registry, {
+    dataSource: platform.dataSource, cases: platform.cases, engine: platform.engine, units: platform.unitDirectory, suggestion: { borderToleranceM: platform.config.units.borderToleranceM },
+  });
   registerTaskRoutes(registry, { dataSource: platform.dataSource, engine: platform.engine, forms: createFormCatalog(), options: deps.formOptions, reassignTargets: deps.reassignTargets });
   for (const register of deps.extraRoutes ?? []) register(registry);
 
