@@ -59,6 +59,12 @@ describe('a case located by PUT /api/cases/:id/location', function () {
     expect(response.status, JSON.stringify(response.body)).to.equal(200);
   }
 
+  it('gives a case opened with a point its area at once', async () => {
+    const created = await dispatcher.post('/api/cases', { source: 'hotline', category: 'street-vending', description: '占道', address: '解放路', location: inCityEast });
+    expect(created.status).to.equal(201);
+    expect(created.body.case.areaId).to.match(/^G-CD-/);
+  });
+
   it('refuses coordinates out of range, field by field, in Chinese', async () => {
     const caseId = await newCase();
     for (const body of [{ lng: 200, lat: 30 }, { lng: 120, lat: 95 }, { lng: 30.26, lat: 120.2 }, { lng: '120', lat: 30 }, { lng: 120 }, { lng: 120, lat: 30, extra: 1 }]) {
