@@ -30,6 +30,8 @@ export interface CaseServiceDeps {
   engine: WorkflowEngine;
   /** Whether the bureau has this category and uses it (the units store answers; its code is the key). */
   categoryInUse: (code: string) => Promise<boolean>;
+  /** The area (单元网格) containing a point, so a located case shows its area from the start. */
+  areaOf?: (location: { lng: number; lat: number }) => Promise<string | null>;
 }
 
 export function createCaseService(deps: CaseServiceDeps): CaseService {
@@ -57,6 +59,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
           throw error;
         }
       }
+      const areaId = input.location && deps.areaOf ? await deps.areaOf(input.location) : null;
       const now = new Date();
       // Numbers are allocated in their own short transaction: a failed start leaves a gap in
       // the day's sequence, never a duplicate.
@@ -75,7 +78,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
           row = {
             id, number, source: input.source, category: input.category, description: input.description, address: input.address,
             lng: input.location?.lng ?? null, lat: input.location?.lat ?? null, reporterPhone: input.reporterPhone ?? null,
-            ...caseSearchKeys(number, input.reporterPhone), status: 'open', currentStep: null, processInstanceKey: instance.key, processVersion: instance.version, unitId: null,
+            ...caseSearchKeys(number, input.reporterPhone), status: 'open', currentStep: null, processInstanceKey: instance.key, processVersion: instance.version, unitId: null, areaId,
             inspector: null, officer: null, rounds: 0, createdBy: actor.username, createdAt: now, updatedAt: now, closedAt: null,
             relatedCaseId: input.relatedCaseId ?? null,
           };

@@ -139,6 +139,12 @@ export interface WorkflowEngine {
   startInstance(options: StartOptions): Promise<ProcessInstance>;
   getInstance(key: string): Promise<ProcessInstance>;
   getVariables(instanceKey: string): Promise<Variables>;
+  /**
+   * Merges variables into a running instance's scope without moving it on (a case's location
+   * corrected by a person; Zeebe: setVariables on the instance scope). `within` runs in the
+   * transaction that commits them (embedded engine). An ended instance: `instance.not_found`.
+   */
+  setVariables(instanceKey: string, variables: Variables, options?: { within?: (tx: EntityManager, variables: Variables) => Promise<void> }): Promise<void>;
   cancelInstance(key: string): Promise<void>;
 
   listUserTasks(filter?: UserTaskFilter): Promise<UserTask[]>;

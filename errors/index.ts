@@ -18,6 +18,8 @@ export const errorCodes = {
   'case.not_found': { status: 404, zh: '案件不存在', en: 'Case not found' },
   'case.unknown_category': { status: 400, zh: '案件类别不存在或已停用', en: 'No such case category, or it is no longer in use' },
   'sms.case_closed': { status: 409, zh: '该案件已办结：请以此短信重新立案（关联原案件），或由坐席重新受理', en: 'That case is closed: open a new case from this message that refers to it' },
+  'case.location_forbidden': { status: 403, zh: '只有坐席、管理员或正在办理本案现场核实 / 核查任务的信息员可以修改案件位置', en: 'Only dispatchers, admins and the inspector holding the case\'s open verification or re-check task may change its location' },
+  'case.not_open': { status: 409, zh: '案件已办结，不能再修改', en: 'The case is no longer open' },
   'process.not_found': { status: 404, zh: '流程定义不存在', en: 'Process definition not found' },
   'instance.not_found': { status: 404, zh: '流程实例不存在', en: 'Process instance not found' },
   'task.not_found': { status: 404, zh: '任务不存在', en: 'Task not found' },

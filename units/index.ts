@@ -7,6 +7,7 @@ export * from './geometry.js';
 export { parseAreaUpload, areaIdFor, type AreaDraft } from './area-upload.js';
 export * from './schema.js';
 export * from './store.js';
+export { areaAt } from './area-at.js';
 export { AreaIndex, buildSnapshot, type AssignmentSnapshot, type IndexedArea } from './area-index.js';
 export { suggestUnit, areaUnitFor, type UnitCandidate, type UnitSuggestion, type UnitSuggestionOptions, type UnitSuggestionInput } from './unit-suggestion.js';
 export { suggestOfficer, rankOfficers, type OfficerCandidate, type OfficerSuggestion, type OfficerRankingOptions } from './officer-suggestion.js';

@@ -11,6 +11,7 @@ import { problemMiddleware } from './http/problem.js';
 import { conditionalJson } from './http/etag.js';
 import { authorizeRole } from './http/principal.js';
 import { registerCaseRoutes } from '../../cases/routes.js';
+import { registerCaseLocationRoute } from '../../cases/location.js';
 import { registerTaskRoutes, type FormOptionsProvider, type ReassignTargets } from '../../tasks/routes.js';
 import { createFormCatalog } from '../../forms/index.js';
 import { serveWeb } from '../../web/server/static.js';
@@ -41,6 +42,9 @@ export function createApp(deps: AppDeps): { app: Koa; registry: ApiRegistry; idl
   const { platform } = deps;
   const registry = new ApiRegistry();
   registerCaseRoutes(registry, { dataSource: platform.dataSource, cases: platform.cases, archive: platform.archive });
+  registerCaseLocationRoute(registry, {
+    dataSource: platform.dataSource, cases: platform.cases, engine: platform.engine, units: platform.unitDirectory, suggestion: { borderToleranceM: platform.config.units.borderToleranceM },
+  });
   registerTaskRoutes(registry, { dataSource: platform.dataSource, engine: platform.engine, forms: createFormCatalog(), options: deps.formOptions, reassignTargets: deps.reassignTargets,
     // a completion's photo ids must be photos uploaded to that task
     photoOwners: async (ids) => new Map([...(await platform.photos.getMany(ids))].map(([id, photo]) => [id, photo.taskId])),

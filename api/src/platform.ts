@@ -16,6 +16,7 @@ import { accountContact } from '../../identity/index.js';
 import { createArchive, type Archive } from '../../archive/index.js';
 import { createArchiveWorker } from '../../workers/archive/index.js';
 import { PhotoEntity } from '../../photos/index.js';
+import { areaAt } from '../../units/index.js';
 import type { Worker } from '../../workers/contract.js';
 import type { Config } from './config.js';
 import { createPlatformWorkers, type PlatformServices } from './workers.js';
@@ -89,6 +90,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const cases = createCaseService({
     dataSource, engine,
     categoryInUse: async (code) => (await services.units.getCategory(code))?.active === true,
+    areaOf: async (location) => areaAt(await services.unitDirectory.snapshot(), location.lng, location.lat)?.id ?? null,
   });
   return {
     ...services,

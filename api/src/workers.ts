@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { createSms, type Sms } from '../../sms/index.js';
 import { createSmsNotifyWorker } from '../../workers/sms-notify/index.js';
 import { createUnitAssignWorker } from '../../workers/unit-assign/index.js';
-import { createUnitDirectory, createUnitStore, type UnitStore } from '../../units/index.js';
+import { createUnitDirectory, createUnitStore, type UnitDirectory, type UnitStore } from '../../units/index.js';
 import { TaskEntity } from '../../tasks/entities.js';
 import { PhotoStore } from '../../photos/index.js';
 import { createPhotoVerifyWorker } from '../../workers/photo-verify/index.js';
@@ -17,6 +17,8 @@ import type { Config } from './config.js';
 export interface PlatformServices {
   sms: Sms;
   units: UnitStore;
+  /** The cached assignment snapshot the unit suggestion reads (also used when a case is located). */
+  unitDirectory: UnitDirectory;
   photos: PhotoStore;
 }
 
@@ -64,6 +66,7 @@ export async function createPlatformWorkers(deps: { config: Config; dataSource: 
   return {
     sms,
     units,
+    unitDirectory: directory,
     photos,
     workers,
     async stop() {

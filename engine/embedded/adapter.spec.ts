@@ -328,4 +328,28 @@ describe('embedded engine adapter', function () {
     const jobs = await db.dataSource.getRepository(JobEntity).find({ where: { instanceKey: instance.key } });
     expect(jobs.map((j) => [j.elementId, j.state])).to.deep.equal([['prepare', 'completed']]);
   });
+  it('sets variables on a running instance, committed with the caller\'s work, kept over a restart', async () => {
+    const instance = await startReview('T-9');
+    let seen: Record<string, unknown> | null = null;
+    await engine.setVariables(instance.key, { location: { lng: 120.2, lat: 30.26 }, ticket: 'T-9b' }, {
+      within: async (tx, variables) => {
+        seen = variables;
+        expect(await tx.getRepository(InstanceEntity).count({ where: { key: instance.key } })).to.equal(1);
+      },
+    });
+    expect(seen).to.deep.include({ ticket: 'T-9b', prepared: true });
+    expect(await engine.getVariables(instance.key)).to.deep.include({ location: { lng: 120.2, lat: 30.26 }, ticket: 'T-9b', prepared: true });
+    // the caller's work fails: nothing is kept, in memory or in the database
+    await engine.setVariables(instance.key, { ticket: 'lost' }, { within: async () => { throw new DomainError('conflict', 'caller failed'); } })
+      .then(() => expect.fail('should throw'), (error: unknown) => expect((error as DomainError).code).to.equal('conflict'));
+    expect((await engine.getVariables(instance.key)).ticket).to.equal('T-9b');
+    // a restart recovers the instance with the variable, and it moves on with it
+    await engine.stop();
+    engine = await newEngine();
+    const [task] = await engine.listUserTasks({ processInstanceKey: instance.key, state: 'created' });
+    await engine.completeUserTask(task.key, { decision: 'yes' });
+    expect(await engine.getVariables(instance.key)).to.deep.include({ location: { lng: 120.2, lat: 30.26 }, ticket: 'T-9b', decision: 'yes' });
+    await expectDomainError(engine.setVariables(instance.key, { ticket: 'late' }), 'instance.not_found');
+    await expectDomainError(engine.setVariables('no-such-instance', { ticket: 'x' }), 'instance.not_found');
+  });
 });

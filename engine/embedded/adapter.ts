@@ -13,7 +13,7 @@
  * Memory does not grow with open cases: an instance not being acted on lives in the database
  * only, and start-up reads nothing per instance (due jobs and timers are found by index).
  */
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../../errors/index.js';
 import type { Worker } from '../../workers/contract.js';
 import type {
@@ -190,6 +190,16 @@ export class EmbeddedEngine implements WorkflowEngine {
     const row = await this.ds.getRepository(InstanceEntity).findOne({ where: { key: instanceKey }, select: { key: true, variables: true } });
     if (!row) throw new DomainError('instance.not_found', `no process instance ${instanceKey}`);
     return row.variables ?? {};
+  }
+
+  async setVariables(instanceKey: string, variables: Variables, options: { within?: (tx: EntityManager, variables: Variables) => Promise<void> } = {}): Promise<void> {
+    const vars = plainVariables(variables, 'variables');
+    await this.store.withLock(instanceKey, async () => {
+      const live = await this.store.load(instanceKey);
+      live.rt.mergeVariables(vars);
+      // a failed commit drops the runtime, so the merge never outlives its transaction
+      await this.store.commit(live, { before: async (tx, merged) => options.within?.(tx, merged) });
+    });
   }
 
   async cancelInstance(key: string): Promise<void> {
