@@ -32,15 +32,20 @@ export function TaskPage({ id }: { id: string }) {
   const draft = useRef<Draft | null>(null);
   const [draftNote, setDraftNote] = useState('');
   const dirty = useRef(false);
+  const changes = useRef(0);
   const saveTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const lastData = useRef<Record<string, unknown>>({});
 
   /** Saves the draft a moment after the last change (the form as typed, the photos uploaded). */
   function scheduleDraft() {
     dirty.current = true;
+    const change = ++changes.current;
+    // 草稿已保存 only once the latest change is saved, never for an earlier save
+    setDraftNote('');
     clearTimeout(saveTimer.current);
     saveTimer.current = setTimeout(() => {
       void api('PUT', `/tasks/${id}/draft`, { data: lastData.current, photos: photos.current }).then(() => {
+        if (change !== changes.current) return;
         dirty.current = false;
         setDraftNote(t('draftSaved'));
       }, () => setDraftNote(t('draftNotSaved')));
