@@ -10,6 +10,7 @@ import { navigate } from '../router.js';
 import { flashOn } from '../ui/flash.js';
 import { user } from '../session.js';
 import { CaseSummary } from '../ui/case-summary.js';
+import { draftKey } from '../ui/draft-key.js';
 import { Evidence } from '../ui/evidence.js';
 import { PhotoPicker } from '../ui/photo-picker.js';
 import { conditionalErrors, mountForm, photoFields, type FormSchema, type MountedForm } from '../ui/task-form.js';
@@ -35,9 +36,13 @@ export function TaskPage({ id }: { id: string }) {
   const changes = useRef(0);
   const saveTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const lastData = useRef<Record<string, unknown>>({});
+  /** The draft as last saved or restored: a `changed` that brings nothing new is not a change. */
+  const savedKey = useRef('');
 
   /** Saves the draft a moment after the last change (the form as typed, the photos uploaded). */
   function scheduleDraft() {
+    const key = draftKey(lastData.current, photos.current);
+    if (key === savedKey.current && !dirty.current) return;
     dirty.current = true;
     const change = ++changes.current;
     // 草稿已保存 only once the latest change is saved, never for an earlier save
@@ -47,6 +52,7 @@ export function TaskPage({ id }: { id: string }) {
       void api('PUT', `/tasks/${id}/draft`, { data: lastData.current, photos: photos.current }).then(() => {
         if (change !== changes.current) return;
         dirty.current = false;
+        savedKey.current = key;
         setDraftNote(t('draftSaved'));
       }, () => setDraftNote(t('draftNotSaved')));
     }, 800);
@@ -90,6 +96,9 @@ export function TaskPage({ id }: { id: string }) {
     void mountForm(host.current, formAnswer.schema, { ...formAnswer.data, ...formAnswer.options }).then((m) => {
       if (live) {
         mounted.current = m;
+        // what the form shows now (a restored draft, or the task's own data) is not a change
+        lastData.current = m.data();
+        savedKey.current = draftKey(lastData.current, photos.current);
         m.onChange((data) => {
           lastData.current = data;
           scheduleDraft();

@@ -15,6 +15,8 @@ export interface MountedForm {
   showErrors(errors: FieldError[]): void;
   /** Called with the form's data whenever the person changes a field. */
   onChange(listener: (data: Record<string, unknown>) => void): void;
+  /** The answers as the form holds them now. */
+  data(): Record<string, unknown>;
   destroy(): void;
 }
 
@@ -57,6 +59,7 @@ export async function mountForm(container: HTMLElement, schema: FormSchema, data
       }
       form._setState({ errors: byId });
     },
+    data: () => ({ ...(form._getState().data as Record<string, unknown>) }),
     onChange(listener) {
       (form as unknown as { on(event: string, fn: (e: { data: Record<string, unknown> }) => void): void }).on('changed', (e) => listener(e.data));
     },
