@@ -7,7 +7,8 @@ import type { EntityManager } from 'typeorm';
 import type { EngineHooks, Variables } from '../engine/port.js';
 import { TaskCandidateEntity, TaskEntity } from '../tasks/entities.js';
 import { supervisorGroups } from '../tasks/supervision.js';
-import { CaseEntity, CaseEventEntity, type CaseRow, type CaseStatus } from './entities.js';
+import { findRow, insertRows, updateRows } from '../storage/rows.js';
+import { CaseEntity, CaseEventEntity, type CaseEventRow, type CaseRow, type CaseStatus } from './entities.js';
 
 /** End events of the enforcement case and the case status each one means. */
 export const caseOutcomeByEndEvent: Record<string, CaseStatus> = {
@@ -26,8 +27,9 @@ function str(value: unknown): string | null {
   return typeof value === 'string' && value ? value : null;
 }
 
-async function addEvent(tx: EntityManager, event: Omit<import('./entities.js').CaseEventRow, 'id'>): Promise<void> {
-  await tx.getRepository(CaseEventEntity).insert(event as never);
+// Plain statements (storage/rows.ts): these run a dozen times in every engine step.
+async function addEvent(tx: EntityManager, event: Omit<CaseEventRow, 'id'>): Promise<void> {
+  await insertRows(tx, CaseEventEntity, [event as CaseEventRow]);
 }
 
 export function createCaseRecordHooks(): EngineHooks {
@@ -35,26 +37,25 @@ export function createCaseRecordHooks(): EngineHooks {
     async userTaskCreated({ task, variables }, tx) {
       const caseId = caseIdOf(variables);
       if (!caseId) return;
-      const cases = tx.getRepository(CaseEntity);
-      const current = await cases.findOne({ where: { id: caseId }, select: { id: true, rounds: true } });
+      const current = await findRow(tx, CaseEntity, { id: caseId }, ['id', 'rounds']);
       if (!current) return;
       const round = task.elementId === roundStartElement ? current.rounds + 1 : current.rounds;
       const update: Partial<CaseRow> = { currentStep: task.elementId, updatedAt: task.createdAt, rounds: round };
       if (str(variables.unitId) && task.elementId !== roundStartElement) update.unitId = str(variables.unitId);
       if (task.elementId === 'verifyReport' && str(variables.inspector)) update.inspector = str(variables.inspector);
       if (task.elementId === 'enforce' && str(variables.officer)) update.officer = str(variables.officer);
-      await cases.update({ id: caseId }, update);
-      await tx.getRepository(TaskEntity).insert({
+      await updateRows(tx, CaseEntity, { id: caseId }, update);
+      await insertRows(tx, TaskEntity, [{
         id: task.key, caseId, processInstanceKey: task.processInstanceKey, elementId: task.elementId, name: task.name, formId: task.formId,
         assignee: task.assignee, state: 'created', round, createdAt: task.createdAt, claimedAt: task.assignee ? task.createdAt : null,
         completedAt: null, completedBy: null, formData: null,
-      });
+      }]);
       const candidates = [
         ...task.candidateGroups.map((g) => `group:${g}`),
         ...task.candidateUsers.map((u) => `user:${u}`),
       ];
       if (candidates.length) {
-        await tx.getRepository(TaskCandidateEntity).insert([...new Set(candidates)].map((candidate) => ({ taskId: task.key, candidate, open: !task.assignee, createdAt: task.createdAt })));
+        await insertRows(tx, TaskCandidateEntity, [...new Set(candidates)].map((candidate) => ({ taskId: task.key, candidate, open: !task.assignee, createdAt: task.createdAt })));
       }
       await addEvent(tx, {
         caseId, at: task.createdAt, actor: null, type: 'task.created', elementId: task.elementId, taskId: task.key, round,
@@ -63,12 +64,12 @@ export function createCaseRecordHooks(): EngineHooks {
     },
 
     async userTaskAssigned({ task, actor, previousAssignee, reason, reassigned }, tx) {
-      const record = await tx.getRepository(TaskEntity).findOne({ where: { id: task.key }, select: { id: true, caseId: true, round: true, createdAt: true } });
+      const record = await findRow(tx, TaskEntity, { id: task.key }, ['id', 'caseId', 'round', 'createdAt']);
       if (!record) return;
       const now = new Date();
-      await tx.getRepository(TaskEntity).update({ id: task.key }, { assignee: task.assignee, claimedAt: task.assignee ? now : null });
+      await updateRows(tx, TaskEntity, { id: task.key }, { assignee: task.assignee, claimedAt: task.assignee ? now : null });
       // a claimed task leaves its groups' 待办; given back, it is on offer again
-      await tx.getRepository(TaskCandidateEntity).update({ taskId: task.key }, { open: !task.assignee });
+      await updateRows(tx, TaskCandidateEntity, { taskId: task.key }, { open: !task.assignee });
       let returnedTo: string[] | undefined;
       if (!task.assignee && !task.candidateGroups.length && !task.candidateUsers.length) {
         // a task the diagram gave to one person goes back to whoever chose that person, so the
@@ -83,7 +84,7 @@ export function createCaseRecordHooks(): EngineHooks {
         if (task.elementId === 'verifyReport') person.inspector = task.assignee;
         if (task.elementId === 'enforce') person.officer = task.assignee;
       }
-      await tx.getRepository(CaseEntity).update({ id: record.caseId }, { updatedAt: now, ...person });
+      await updateRows(tx, CaseEntity, { id: record.caseId }, { updatedAt: now, ...person });
       const type = !task.assignee ? 'task.unclaimed' : reassigned ? 'task.reassigned' : 'task.claimed';
       await addEvent(tx, {
         caseId: record.caseId, at: now, actor: actor?.username ?? null, type,
@@ -93,14 +94,14 @@ export function createCaseRecordHooks(): EngineHooks {
     },
 
     async userTaskCompleted({ task, actor, submitted }, tx) {
-      const record = await tx.getRepository(TaskEntity).findOne({ where: { id: task.key }, select: { id: true, caseId: true, round: true, assignee: true } });
+      const record = await findRow(tx, TaskEntity, { id: task.key }, ['id', 'caseId', 'round', 'assignee']);
       if (!record) return;
       const at = task.completedAt ?? new Date();
       const completedBy = actor?.username ?? record.assignee ?? null;
       // submitted: the draft has served its purpose
-      await tx.getRepository(TaskEntity).update({ id: task.key }, { state: 'completed', completedAt: at, completedBy, formData: submitted as never, draft: null });
-      await tx.getRepository(TaskCandidateEntity).update({ taskId: task.key }, { open: false });
-      await tx.getRepository(CaseEntity).update({ id: record.caseId }, { updatedAt: at });
+      await updateRows(tx, TaskEntity, { id: task.key }, { state: 'completed', completedAt: at, completedBy, formData: submitted as never, draft: null });
+      await updateRows(tx, TaskCandidateEntity, { taskId: task.key }, { open: false });
+      await updateRows(tx, CaseEntity, { id: record.caseId }, { updatedAt: at });
       await addEvent(tx, {
         caseId: record.caseId, at, actor: completedBy, type: 'task.completed', elementId: task.elementId, taskId: task.key,
         round: record.round, data: submitted,
@@ -108,25 +109,25 @@ export function createCaseRecordHooks(): EngineHooks {
     },
 
     async userTaskCanceled({ task }, tx) {
-      const record = await tx.getRepository(TaskEntity).findOne({ where: { id: task.key }, select: { id: true, caseId: true, round: true } });
+      const record = await findRow(tx, TaskEntity, { id: task.key }, ['id', 'caseId', 'round']);
       if (!record) return;
       const at = new Date();
-      await tx.getRepository(TaskEntity).update({ id: task.key }, { state: 'canceled', completedAt: at });
-      await tx.getRepository(TaskCandidateEntity).update({ taskId: task.key }, { open: false });
+      await updateRows(tx, TaskEntity, { id: task.key }, { state: 'canceled', completedAt: at });
+      await updateRows(tx, TaskCandidateEntity, { taskId: task.key }, { open: false });
       await addEvent(tx, { caseId: record.caseId, at, actor: null, type: 'task.canceled', elementId: task.elementId, taskId: task.key, round: record.round, data: null });
     },
 
     async jobCompleted({ elementId, type, result, variables, jobKey }, tx) {
       const caseId = caseIdOf(variables);
       if (!caseId) return;
-      const current = await tx.getRepository(CaseEntity).findOne({ where: { id: caseId }, select: { id: true, rounds: true } });
+      const current = await findRow(tx, CaseEntity, { id: caseId }, ['id', 'rounds']);
       if (!current) return;
       await addEvent(tx, { caseId, at: new Date(), actor: `worker:${type}`, type: 'job.completed', elementId, taskId: null, round: current.rounds, data: { jobKey, ...result } });
-      if (typeof result.suggestedAreaId === 'string') await tx.getRepository(CaseEntity).update({ id: caseId }, { areaId: result.suggestedAreaId });
+      if (typeof result.suggestedAreaId === 'string') await updateRows(tx, CaseEntity, { id: caseId }, { areaId: result.suggestedAreaId });
     },
 
     async incidentRaised(incident, tx) {
-      const current = await tx.getRepository(CaseEntity).findOne({ where: { processInstanceKey: incident.processInstanceKey }, select: { id: true, rounds: true } });
+      const current = await findRow(tx, CaseEntity, { processInstanceKey: incident.processInstanceKey }, ['id', 'rounds']);
       if (!current) return;
       await addEvent(tx, {
         caseId: current.id, at: incident.createdAt, actor: `worker:${incident.jobType}`, type: 'incident', elementId: incident.elementId,
@@ -137,13 +138,13 @@ export function createCaseRecordHooks(): EngineHooks {
     async instanceEnded(instance, variables, tx) {
       const caseId = caseIdOf(variables);
       if (!caseId) return;
-      const current = await tx.getRepository(CaseEntity).findOne({ where: { id: caseId }, select: { id: true, rounds: true } });
+      const current = await findRow(tx, CaseEntity, { id: caseId }, ['id', 'rounds']);
       if (!current) return;
       const status = caseOutcomeByEndEvent[instance.endElementId ?? ''] ?? 'closed';
       const at = instance.endedAt ?? new Date();
-      await tx.getRepository(CaseEntity).update({ id: caseId }, { status, currentStep: null, closedAt: at, updatedAt: at });
+      await updateRows(tx, CaseEntity, { id: caseId }, { status, currentStep: null, closedAt: at, updatedAt: at });
       // everyone's tasks of this case move from 已办 to 办结
-      await tx.getRepository(TaskEntity).update({ caseId }, { caseOpen: false });
+      await updateRows(tx, TaskEntity, { caseId }, { caseOpen: false });
       await addEvent(tx, { caseId, at, actor: null, type: `case.${status}`, elementId: instance.endElementId, taskId: null, round: current.rounds, data: null });
     },
   };

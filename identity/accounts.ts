@@ -9,6 +9,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../errors/index.js';
 import { roles, type Principal, type Role } from '../api/src/http/principal.js';
 import type { AuditLog } from '../audit/index.js';
+import { findRow } from '../storage/rows.js';
 import { AccountEntity, type AccountRow } from './entities.js';
 import { hashPassword, verifyPassword } from './hashing.js';
 import { normalizePassword, passwordProblems, type PasswordPolicy } from './password-policy.js';
@@ -280,6 +281,6 @@ export type Accounts = ReturnType<typeof createAccounts>;
  * (sms/assignment-notice.ts) runs inside the engine's. A disabled account has no contact.
  */
 export async function accountContact(em: EntityManager, username: string): Promise<{ phone: string | null; role: Role; displayName: string } | null> {
-  const row = await em.getRepository(AccountEntity).findOne({ where: { username }, select: { username: true, mobile: true, role: true, displayName: true, disabled: true } });
+  const row = await findRow(em, AccountEntity, { username }, ['username', 'mobile', 'role', 'displayName', 'disabled']);
   return row && !row.disabled ? { phone: row.mobile || null, role: row.role, displayName: row.displayName } : null;
 }

@@ -9,6 +9,7 @@ import type { EntityManager } from 'typeorm';
 import type { EngineHooks, UserTask, Variables } from '../engine/port.js';
 import { CaseEntity } from '../cases/index.js';
 import { TaskEntity } from '../tasks/entities.js';
+import { findRow } from '../storage/rows.js';
 import { enqueueWithin } from './outbox-store.js';
 import { isValidPhone } from './phone.js';
 
@@ -51,8 +52,8 @@ export function createAssignmentNotices(deps: { contactOf: ContactLookup; config
     async userTaskAssigned({ task, reassigned }, tx) {
       if (!reassigned || !task.assignee) return;
       // the assigned event carries no variables: the case record has the number and address
-      const record = await tx.getRepository(TaskEntity).findOne({ where: { id: task.key }, select: { id: true, caseId: true } });
-      const row = record ? await tx.getRepository(CaseEntity).findOne({ where: { id: record.caseId }, select: { id: true, number: true, address: true } }) : null;
+      const record = await findRow(tx, TaskEntity, { id: task.key }, ['id', 'caseId']);
+      const row = record ? await findRow(tx, CaseEntity, { id: record.caseId }, ['id', 'number', 'address']) : null;
       if (row) await notify(tx, task, { caseId: row.id, caseNumber: row.number, address: row.address });
     },
   };

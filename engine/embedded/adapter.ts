@@ -26,6 +26,7 @@ import { MessagesAndTimers } from './events.js';
 import { InstanceStore } from './instance-store.js';
 import { JobExecutor } from './jobs.js';
 import { plainVariables, toInstance, toTask } from './rows.js';
+import { findRow } from '../../storage/rows.js';
 import { UserTaskCommands } from './user-tasks.js';
 
 /**
@@ -187,7 +188,7 @@ export class EmbeddedEngine implements WorkflowEngine {
   }
 
   async getVariables(instanceKey: string): Promise<Variables> {
-    const row = await this.ds.getRepository(InstanceEntity).findOne({ where: { key: instanceKey }, select: { key: true, variables: true } });
+    const row = await findRow(this.ds, InstanceEntity, { key: instanceKey }, ['key', 'variables']);
     if (!row) throw new DomainError('instance.not_found', `no process instance ${instanceKey}`);
     return row.variables ?? {};
   }

@@ -34,7 +34,7 @@ import { insertIncident, recoveryIncidentType } from './incidents.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { InstanceRuntime } from './runtime.js';
 import { toTask } from './rows.js';
-import { findRowByKey } from '../../storage/rows.js';
+import { findRowByKey, insertRows, updateRows } from '../../storage/rows.js';
 
 interface OpenWait {
   kind: 'userTask' | 'job' | 'timer' | 'message';
@@ -225,14 +225,14 @@ export class InstanceStore {
         const state = completed ? 'completed' : 'active';
         const ended = completed ? { endedAt: now, endElementId: rt.endElementId } : {};
         if (live.fresh) {
-          await tx.getRepository(InstanceEntity).insert({
+          await insertRows(tx, InstanceEntity, [{
             key: live.key, definitionKey: def.row.key, bpmnProcessId: def.row.bpmnProcessId, version: def.row.version, state,
             businessKey: live.businessKey, engineState, variables: variables as never, revision: 1, startedAt: live.startedAt,
             endedAt: null, endElementId: null, ...ended,
-          });
+          }]);
         } else {
-          const result = await tx.getRepository(InstanceEntity).update({ key: live.key, revision: live.revision }, { engineState, variables: variables as never, revision: live.revision + 1, state, ...ended });
-          if (result.affected !== 1) throw new DomainError('conflict', `process instance ${live.key} was changed by another writer`);
+          const affected = await updateRows(tx, InstanceEntity, { key: live.key, revision: live.revision }, { engineState, variables: variables as never, revision: live.revision + 1, state, ...ended });
+          if (affected !== 1) throw new DomainError('conflict', `process instance ${live.key} was changed by another writer`);
         }
         await step.before?.(tx, variables);
         if (step.closed) open.delete(step.closed);
@@ -271,13 +271,13 @@ export class InstanceStore {
       open.delete(executionId);
       switch (wait.kind) {
         case 'userTask': {
-          await tx.getRepository(UserTaskEntity).update({ key: wait.key, state: 'created' }, { state: 'canceled', completedAt: now });
-          const row = await tx.getRepository(UserTaskEntity).findOne({ where: { key: wait.key } });
+          await updateRows(tx, UserTaskEntity, { key: wait.key, state: 'created' }, { state: 'canceled', completedAt: now });
+          const row = await findRowByKey(tx, UserTaskEntity, 'key', wait.key);
           if (row) await this.hooks.userTaskCanceled?.({ task: toTask(row), variables }, tx);
           break;
         }
         case 'job':
-          await tx.getRepository(JobEntity).update({ key: wait.key }, { state: 'canceled' });
+          await updateRows(tx, JobEntity, { key: wait.key }, { state: 'canceled' });
           break;
         case 'timer':
           await tx.getRepository(TimerEntity).update({ key: wait.key }, { state: wait.dueAt && wait.dueAt <= now ? 'fired' : 'canceled' });
@@ -296,16 +296,16 @@ export class InstanceStore {
       switch (element.kind) {
         case 'userTask': {
           const task = newUserTask(base, element, def, variables, now);
-          await tx.getRepository(UserTaskEntity).insert(task);
+          await insertRows(tx, UserTaskEntity, [task]);
           await this.hooks.userTaskCreated?.({ task: toTask(task), variables }, tx);
           open.set(w.executionId, { kind: 'userTask', key, elementId: w.elementId });
           break;
         }
         case 'job': {
-          await tx.getRepository(JobEntity).insert({
+          await insertRows(tx, JobEntity, [{
             ...base, type: element.type, state: 'activatable', retries: element.retries, attempts: 0, headers: element.headers, dueAt: now,
             errorMessage: null, bpmnProcessId: def.row.bpmnProcessId, processVersion: def.row.version, createdAt: now, completedAt: null,
-          });
+          }]);
           newJobs.push(key);
           open.set(w.executionId, { kind: 'job', key, elementId: w.elementId });
           break;

@@ -16,6 +16,7 @@ import { IncidentEntity, InstanceEntity, JobEntity, type JobRow } from './entiti
 import { insertIncident, isRecoveryIncident, notHeldByIncident, toIncident } from './incidents.js';
 import type { InstanceStore } from './instance-store.js';
 import { applyMappings, plainVariables } from './rows.js';
+import { findRow, findRowByKey, updateRows } from '../../storage/rows.js';
 
 export interface JobExecutorOptions {
   dataSource: DataSource;
@@ -85,9 +86,9 @@ export class JobExecutor {
   }
 
   private async execute(jobKey: string): Promise<void> {
-    const job = await this.ds.getRepository(JobEntity).findOne({ where: { key: jobKey } });
+    const job = await findRowByKey(this.ds, JobEntity, 'key', jobKey);
     if (!job || job.state !== 'activatable' || job.dueAt > new Date()) return;
-    const instance = await this.ds.getRepository(InstanceEntity).findOne({ where: { key: job.instanceKey }, select: { key: true, state: true, definitionKey: true, variables: true } });
+    const instance = await findRow(this.ds, InstanceEntity, { key: job.instanceKey }, ['key', 'state', 'definitionKey', 'variables']);
     if (instance?.state !== 'active') return; // ended or canceled meanwhile
     const def = await this.options.definitions.get(instance.definitionKey);
     const element = def.model.waits.get(job.elementId) as JobElement | undefined;
@@ -102,7 +103,7 @@ export class JobExecutor {
       ? await runJob(worker as Worker<unknown>, jobVariables, context, job.attempts + 1)
       : { kind: 'fail', message: `no worker is registered for job type "${job.type}"`, retryBackoffMs: 0, permanent: true };
     await this.options.store.withLock(job.instanceKey, async () => {
-      const fresh = await this.ds.getRepository(JobEntity).findOne({ where: { key: jobKey } });
+      const fresh = await findRowByKey(this.ds, JobEntity, 'key', jobKey);
       if (fresh?.state !== 'activatable') return;
       if (result.kind === 'complete') {
         const live = await this.options.store.load(job.instanceKey).catch(async (error: unknown) => {
@@ -118,7 +119,7 @@ export class JobExecutor {
         }, {
           closed: job.executionId,
           before: async (tx, vars) => {
-            await tx.getRepository(JobEntity).update({ key: jobKey }, { state: 'completed', completedAt: new Date(), attempts: fresh.attempts + 1 });
+            await updateRows(tx, JobEntity, { key: jobKey }, { state: 'completed', completedAt: new Date(), attempts: fresh.attempts + 1 });
             await this.options.hooks.jobCompleted?.({ instanceKey: job.instanceKey, elementId: job.elementId, jobKey, type: job.type, result: result.variables, variables: vars }, tx);
           },
         });

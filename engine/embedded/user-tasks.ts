@@ -10,6 +10,7 @@ import type { UserTaskElement } from './diagram.js';
 import { UserTaskEntity, type UserTaskRow } from './entities.js';
 import type { InstanceStore } from './instance-store.js';
 import { applyMappings, plainVariables, toTask } from './rows.js';
+import { findRowByKey, updateRows } from '../../storage/rows.js';
 
 function checkAssignee(assignee: string): void {
   if (typeof assignee !== 'string' || !assignee.trim() || assignee.length > 128) throw new DomainError('request.invalid', 'assignee must be a non-empty string', { field: 'assignee' });
@@ -38,7 +39,7 @@ export class UserTaskCommands {
 
   private async row(key: string, tx: EntityManager = this.ds.manager): Promise<UserTaskRow> {
     if (typeof key !== 'string' || key.length > 64) throw new DomainError('task.not_found', 'no such task', { field: 'taskKey' });
-    const row = await tx.getRepository(UserTaskEntity).findOne({ where: { key } });
+    const row = await findRowByKey(tx, UserTaskEntity, 'key', key);
     if (!row) throw new DomainError('task.not_found', `no user task ${key}`, { field: 'taskKey' });
     return row;
   }
@@ -49,9 +50,8 @@ export class UserTaskCommands {
       const row = await this.openRow(key, tx);
       if (row.assignee && row.assignee !== assignee) throw new DomainError('task.already_claimed', `task ${key} is claimed by ${row.assignee}`, { assignee: row.assignee });
       if (row.assignee === assignee) return toTask(row);
-      const result = await tx.createQueryBuilder().update(UserTaskEntity).set({ assignee })
-        .where('key = :key AND state = :state AND assignee IS NULL', { key, state: 'created' }).execute();
-      if (result.affected !== 1) throw new DomainError('task.already_claimed', `task ${key} was claimed concurrently`);
+      const affected = await updateRows(tx, UserTaskEntity, { key, state: 'created', assignee: null }, { assignee });
+      if (affected !== 1) throw new DomainError('task.already_claimed', `task ${key} was claimed concurrently`);
       const task = { ...toTask(row), assignee };
       await this.hooks.userTaskAssigned?.({ task, variables: {}, actor: options.actor ?? { username: assignee }, previousAssignee: null }, tx);
       return task;
@@ -109,8 +109,8 @@ export class UserTaskCommands {
       }, {
         closed: row.executionId,
         before: async (tx, vars) => {
-          const result = await tx.getRepository(UserTaskEntity).update({ key, state: 'created' }, { state: 'completed', completedAt: task.completedAt });
-          if (result.affected !== 1) throw new DomainError('task.already_completed', `task ${key} was completed concurrently`);
+          const affected = await updateRows(tx, UserTaskEntity, { key, state: 'created' }, { state: 'completed', completedAt: task.completedAt });
+          if (affected !== 1) throw new DomainError('task.already_completed', `task ${key} was completed concurrently`);
           await this.hooks.userTaskCompleted?.({ task, variables: vars, actor: options.actor ?? null, submitted: variables }, tx);
           await options.within?.(task, tx);
         },
