@@ -6,6 +6,7 @@
 import type { EntityManager } from 'typeorm';
 import type { EngineHooks, Variables } from '../engine/port.js';
 import { TaskCandidateEntity, TaskEntity } from '../tasks/entities.js';
+import { closePersonCases, recordPersonCompletion } from '../tasks/person-cases.js';
 import { supervisorGroups } from '../tasks/supervision.js';
 import { findRow, insertRows, updateRows } from '../storage/rows.js';
 import { CaseEntity, CaseEventEntity, type CaseEventRow, type CaseRow, type CaseStatus } from './entities.js';
@@ -94,12 +95,16 @@ export function createCaseRecordHooks(): EngineHooks {
     },
 
     async userTaskCompleted({ task, actor, submitted }, tx) {
-      const record = await findRow(tx, TaskEntity, { id: task.key }, ['id', 'caseId', 'round', 'assignee']);
+      const record = await findRow(tx, TaskEntity, { id: task.key }, ['id', 'caseId', 'round', 'assignee', 'state', 'caseOpen']);
       if (!record) return;
       const at = task.completedAt ?? new Date();
       const completedBy = actor?.username ?? record.assignee ?? null;
       // submitted: the draft has served its purpose
       await updateRows(tx, TaskEntity, { id: task.key }, { state: 'completed', completedAt: at, completedBy, formData: submitted as never, draft: null });
+      // a replayed event must not count the same task twice in the person's part of the case
+      if (completedBy && record.state !== 'completed') {
+        await recordPersonCompletion(tx, { person: completedBy, caseId: record.caseId, elementId: task.elementId, name: task.name, at, caseOpen: record.caseOpen !== false });
+      }
       await updateRows(tx, TaskCandidateEntity, { taskId: task.key }, { open: false });
       await updateRows(tx, CaseEntity, { id: record.caseId }, { updatedAt: at });
       await addEvent(tx, {
@@ -145,6 +150,7 @@ export function createCaseRecordHooks(): EngineHooks {
       await updateRows(tx, CaseEntity, { id: caseId }, { status, currentStep: null, closedAt: at, updatedAt: at });
       // everyone's tasks of this case move from 已办 to 办结
       await updateRows(tx, TaskEntity, { caseId }, { caseOpen: false });
+      await closePersonCases(tx, caseId);
       await addEvent(tx, { caseId, at, actor: null, type: `case.${status}`, elementId: instance.endElementId, taskId: null, round: current.rounds, data: null });
     },
   };

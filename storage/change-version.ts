@@ -12,8 +12,8 @@
  * there may see uncommitted rows) there is no token.
  *
  * MySQL / MariaDB: the sum of `change_counter`, which triggers on the tables the cached answers
- * come from (cases, tasks, task offers, sessions) raise inside every writing transaction
- * (migration 1732400000800), so it moves when such a write commits, from any connection or
+ * come from (cases, tasks, task offers, people's parts in cases, sessions) raise inside every
+ * writing transaction (migrations 1732400000800 and 1732400001600), so it moves when such a write commits, from any connection or
  * process; rolled-back writes leave it as it was. Reads run on pooled connections outside any
  * transaction and see committed rows only.
  *
@@ -22,6 +22,7 @@
  */
 import type { DataSource } from 'typeorm';
 import { changeCounterSlots, changeCounterTables, changeTriggerName } from './migrations/1732400000800-change-counter.js';
+import { personCaseCounterTables } from './migrations/1732400001600-task-person-case.js';
 
 interface SqliteStatement { get(): unknown }
 interface SqliteDatabase { inTransaction: boolean; prepare(sql: string): SqliteStatement & { pluck(): SqliteStatement } }
@@ -43,7 +44,7 @@ function sqliteVersion(ds: DataSource): string | null {
 const countedChanges = new WeakMap<DataSource, Promise<boolean>>();
 
 async function triggersPresent(ds: DataSource): Promise<boolean> {
-  const wanted = changeCounterTables.flatMap((table) => ['insert', 'update', 'delete'].map((event) => changeTriggerName(table, event)));
+  const wanted = [...changeCounterTables, ...personCaseCounterTables].flatMap((table) => ['insert', 'update', 'delete'].map((event) => changeTriggerName(table, event)));
   const rows = await ds.query(
     `SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME IN (${wanted.map(() => '?').join(', ')})`,
     wanted,

@@ -79,4 +79,43 @@ export const TaskCandidateEntity = new EntitySchema<TaskCandidateRow>({
   },
 });
 
-export const taskEntities = [TaskEntity, TaskCandidateEntity];
+/** One step of a case a person did, as often as they did it (a failed re-check brings 核查 back). */
+export interface PersonStep {
+  elementId: string;
+  name: string | null;
+  count: number;
+}
+
+/**
+ * A person's part in one case: what 已办 / 办结 list, one row per case rather than per task.
+ * Written in the transaction that records each completion (tasks/person-cases.ts), so reading
+ * a page of cases is one index range of (person, case_open, last_done_at), never a GROUP BY
+ * over the person's task rows.
+ */
+export interface TaskPersonCaseRow {
+  person: string;
+  caseId: string;
+  /** True while the case is open (已办), false once it ended (办结). */
+  caseOpen: boolean;
+  /** When the person last completed a task of the case: the lists' order. */
+  lastDoneAt: Date;
+  /** Tasks of the case the person completed. */
+  taskCount: number;
+  /** The steps they did, in the order they first did each. */
+  steps: PersonStep[];
+}
+
+export const TaskPersonCaseEntity = new EntitySchema<TaskPersonCaseRow>({
+  name: 'TaskPersonCase',
+  tableName: 'task_person_case',
+  columns: {
+    person: { ...ecol.string('person', 128), primary: true },
+    caseId: { ...ecol.string('case_id', 36), primary: true },
+    caseOpen: { name: 'case_open', type: 'boolean', default: true },
+    lastDoneAt: ecol.datetime('last_done_at'),
+    taskCount: ecol.int('task_count'),
+    steps: { ...ecol.json('steps'), nullable: false },
+  },
+});
+
+export const taskEntities = [TaskEntity, TaskCandidateEntity, TaskPersonCaseEntity];

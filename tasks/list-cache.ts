@@ -10,19 +10,17 @@ import type { DataSource } from 'typeorm';
 import type { Principal } from '../api/src/http/principal.js';
 import { unchangingBody } from '../api/src/http/etag.js';
 import { changeVersion } from '../storage/change-version.js';
-import { listTasks, type TaskView } from './queries.js';
-
-type TaskListAnswer = Awaited<ReturnType<typeof listTasks>>;
+import { listTasks, type ListAnswer, type TaskView } from './queries.js';
 
 /**
  * `maxEntries`: answers kept at most, least recently used dropped first (a page of 50 tasks is
  * ~25 kB of JSON, kept with its objects: 1,000 answers stay under ~60 MB).
  */
 export function createTaskLists(ds: DataSource, maxEntries = 1_000) {
-  const answers = new Map<string, { version: string; answer: TaskListAnswer }>();
-  const reading = new Map<string, Promise<TaskListAnswer>>();
+  const answers = new Map<string, { version: string; answer: ListAnswer<TaskView> }>();
+  const reading = new Map<string, Promise<ListAnswer<TaskView>>>();
   /** `readVersion`: the change token as read before anything this request read (requestChangeVersion), else read here. */
-  return async function list(principal: Principal, view: TaskView, page: { limit: number; offset: number; withCounts?: boolean }, readVersion?: string | null): Promise<TaskListAnswer> {
+  return async function list<V extends TaskView>(principal: Principal, view: V, page: { limit: number; offset: number; withCounts?: boolean }, readVersion?: string | null): Promise<ListAnswer<V>> {
     const version = readVersion === undefined ? await changeVersion(ds) : readVersion;
     if (version === null) return listTasks(ds, principal, view, page);
     const key = JSON.stringify([principal.username, principal.role, principal.unitId, principal.groups, view, page.limit, page.offset, Boolean(page.withCounts)]);
@@ -30,14 +28,14 @@ export function createTaskLists(ds: DataSource, maxEntries = 1_000) {
     answers.delete(key);
     if (kept?.version === version) {
       answers.set(key, kept);
-      return kept.answer;
+      return kept.answer as ListAnswer<V>;
     }
     // requests that ask for the same list under the same token while it is being read share
     // that read: after a write, every open page of the person polls at once
     const flightKey = `${version}|${key}`;
     let flight = reading.get(flightKey);
     if (!flight) {
-      flight = listTasks(ds, principal, view, page).then(unchangingBody);
+      flight = listTasks<TaskView>(ds, principal, view, page).then(unchangingBody);
       reading.set(flightKey, flight);
       const done = () => reading.delete(flightKey);
       flight.then(done, done);
@@ -46,6 +44,6 @@ export function createTaskLists(ds: DataSource, maxEntries = 1_000) {
     answers.delete(key);
     answers.set(key, { version, answer });
     if (answers.size > maxEntries) answers.delete(answers.keys().next().value as string);
-    return answer;
+    return answer as ListAnswer<V>;
   };
 }

@@ -30,7 +30,10 @@ describe('task lists and their counts', function () {
     expect(closed.items).to.have.length(6);
     expect(closed.counts).to.deep.equal({ todo: 1, done: 1, closed: 6 });
     expect(closed.countsCapped).to.deep.equal({ todo: false, done: false, closed: false });
-    const times = closed.items.map((t) => t.completedAt?.getTime() ?? 0);
+    // one item per case: officer3 did one task of each
+    expect(new Set(closed.items.map((c) => c.caseId)).size).to.equal(6);
+    expect(closed.items.every((c) => c.myTaskCount === 1 && c.mySteps.length === 1 && c.mySteps[0].elementId === 'enforce')).to.equal(true);
+    const times = closed.items.map((c) => c.lastDoneAt.getTime());
     expect(times).to.deep.equal([...times].sort((a, b) => b - a));
   });
 

@@ -1,14 +1,16 @@
 /**
- * The task lists of the signed-in user, straight from the platform's records:
- *  - 待办 todo: open tasks assigned to me, or unassigned and offered to one of my groups;
- *  - 已办 done: tasks I completed whose case is still open;
- *  - 办结 closed: tasks I completed whose case has ended.
+ * The lists of the signed-in user, straight from the platform's records:
+ *  - 待办 todo: open tasks assigned to me, or unassigned and offered to one of my groups (by task:
+ *    each is something to do);
+ *  - 已办 done: cases I worked on that are still open, one item per case with my part in it;
+ *  - 办结 closed: cases I worked on that have ended, likewise.
  * Every list is read off index ranges in order, newest first (`taskViewQueries` gives the
  * queries to the EXPLAIN test): 待办 is the assigned range plus one range per candidate group,
- * merged here; 已办 / 办结 are one range of (completed_by, case_open, completed_at).
+ * merged here; 已办 / 办结 are one range of task_person_case (person, case_open, last_done_at).
  */
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../api/src/http/principal.js';
+import type { PersonStep } from './entities.js';
 
 export type TaskView = 'todo' | 'done' | 'closed';
 
@@ -28,6 +30,26 @@ export interface TaskListItem {
   round: number;
   createdAt: Date;
   completedAt: Date | null;
+}
+
+/** An item of 已办 / 办结: a case, with what I did in it. */
+export interface CaseListItem {
+  caseId: string;
+  caseNumber: string;
+  caseStatus: string;
+  category: string;
+  address: string;
+  description: string;
+  /** The step the case stands at (null once it ended), and that step's name. */
+  currentStep: string | null;
+  currentStepName: string | null;
+  rounds: number;
+  closedAt: Date | null;
+  /** When I last completed a task of the case. */
+  lastDoneAt: Date;
+  /** How many of its tasks I completed, and which steps, in the order I first did each. */
+  myTaskCount: number;
+  mySteps: PersonStep[];
 }
 
 export interface Page<T> {
@@ -61,9 +83,17 @@ export const countCap = 1000;
 const itemColumns = `t.id AS id, t.case_id AS caseId, c.number AS caseNumber, c.status AS caseStatus, c.category AS category, c.address AS address,
   c.description AS description, t.element_id AS elementId, t.name AS name, t.form_id AS formId, t.assignee AS assignee, t.state AS state, t.round AS round,
   t.created_at AS createdAt, t.completed_at AS completedAt`;
-/** 已办 / 办结: one index range of (completed_by, case_open, completed_at), joined to the cases, read in order. */
-const donePageSql = `SELECT ${itemColumns} FROM task_record t INNER JOIN case_record c ON c.id = t.case_id
-  WHERE t.completed_by = ? AND t.case_open = ? ORDER BY t.completed_at DESC LIMIT ? OFFSET ?`;
+/**
+ * 已办 / 办结: the page's case ids off one index range of (person, case_open, last_done_at,
+ * case_id), read in order and skipped by the index alone (deep pages cost index entries, not
+ * rows), then each row by its key. The join keeps no order: listCases sorts the page's rows.
+ */
+const casePageSql = `SELECT pg.case_id AS caseId, p.last_done_at AS lastDoneAt, p.task_count AS myTaskCount, p.steps AS mySteps,
+  c.number AS caseNumber, c.status AS caseStatus, c.category AS category, c.address AS address, c.description AS description,
+  c.current_step AS currentStep, c.rounds AS rounds, c.closed_at AS closedAt
+  FROM (SELECT k.case_id AS case_id FROM task_person_case k WHERE k.person = ? AND k.case_open = ? ORDER BY k.last_done_at DESC, k.case_id DESC LIMIT ? OFFSET ?) pg
+  INNER JOIN task_person_case p ON p.person = ? AND p.case_id = pg.case_id
+  INNER JOIN case_record c ON c.id = pg.case_id`;
 const assignedSql = "SELECT t.id AS id, t.created_at AS at FROM task_record t WHERE t.state = 'created' AND t.assignee = ? ORDER BY t.created_at DESC LIMIT ?";
 const offeredSql = 'SELECT tc.task_id AS id, tc.created_at AS at FROM task_candidate tc WHERE tc.candidate = ? AND tc.open = 1 ORDER BY tc.created_at DESC LIMIT ?';
 
@@ -73,7 +103,7 @@ const offeredSql = 'SELECT tc.task_id AS id, tc.created_at AS at FROM task_candi
  * key, at most `take` each) in one statement of UNION ALL parts, merged in listTasks.
  */
 export function taskViewQueries(principal: Principal, view: TaskView, take: number, skip = 0): SqlQuery[] {
-  if (view !== 'todo') return [{ sql: donePageSql, params: [principal.username, view === 'done' ? 1 : 0, take, skip] }];
+  if (view !== 'todo') return [{ sql: casePageSql, params: [principal.username, view === 'done' ? 1 : 0, take, skip, principal.username] }];
   const keys = candidateKeys(principal);
   return [{
     sql: [assignedSql, ...keys.map(() => offeredSql)].map((part, i) => `SELECT r${i}.id AS id, r${i}.at AS at FROM (${part}) r${i}`).join(' UNION ALL '),
@@ -89,13 +119,14 @@ interface CountPart { name: string; sql: string; params: (string | number)[] }
 /**
  * What 待办, 已办 and 办结 count: the assigned range and each candidate key's range for 待办 (a
  * DISTINCT count over all my keys runs only when more than one key has open offers, so one task
- * might be offered to two of them), the completed range for the others. Each reads at most
+ * might be offered to two of them), the range of my cases for the others. Each reads at most
  * `countCap + 1` index entries.
  */
 function countParts(principal: Principal, view: TaskView): CountPart[] {
   const limit = countCap + 1;
   if (view !== 'todo') {
-    return [{ name: view, sql: capped('SELECT 1 AS x FROM task_record t WHERE t.completed_by = ? AND t.case_open = ?', `c_${view}`), params: [principal.username, view === 'done' ? 1 : 0, limit] }];
+    // in the list's order, so MySQL / MariaDB count along (person, case_open) rather than filter the person's whole primary-key range
+    return [{ name: view, sql: capped('SELECT 1 AS x FROM task_person_case p WHERE p.person = ? AND p.case_open = ? ORDER BY p.last_done_at DESC', `c_${view}`), params: [principal.username, view === 'done' ? 1 : 0, limit] }];
   }
   return [
     { name: 'assigned', sql: capped("SELECT 1 AS x FROM task_record t WHERE t.state = 'created' AND t.assignee = ?", 'c_assigned'), params: [principal.username, limit] },
@@ -186,24 +217,70 @@ async function todoPage(ds: DataSource, principal: Principal, limit: number, off
   return ids.map((id) => byId.get(id)).filter((r): r is Record<string, unknown> => Boolean(r));
 }
 
-/**
- * A page of a view; with `withCounts`, the sizes of all three lists for the tabs. Totals and
- * counts stop at `countCap` (`totalCapped` / `countsCapped` say so).
- */
-export async function listTasks(ds: DataSource, principal: Principal, view: TaskView, page: { limit: number; offset: number; withCounts?: boolean }): Promise<Page<TaskListItem> & { totalCapped: boolean; counts?: Record<TaskView, number>; countsCapped?: Record<TaskView, boolean> }> {
-  const [rows, counts] = await Promise.all([
-    view === 'todo' ? todoPage(ds, principal, page.limit, page.offset) : run<Record<string, unknown>>(ds, taskViewQueries(principal, view, page.limit, page.offset)[0]),
-    page.withCounts ? countTasks(ds, principal) : countView(ds, principal, view).then((c) => ({ [view]: c }) as Record<TaskView, ViewCount>),
-  ]);
-  const items = rows.map((r) => ({
+/** The names of the steps some open cases stand at, read off their task records (index of case_id). */
+export function currentStepQuery(caseIds: string[]): SqlQuery {
+  return { sql: `SELECT t.case_id AS caseId, t.element_id AS elementId, t.name AS name FROM task_record t WHERE t.case_id IN (${caseIds.map(() => '?').join(', ')})`, params: caseIds };
+}
+
+function parseSteps(value: unknown): PersonStep[] {
+  const steps = typeof value === 'string' ? JSON.parse(value) as unknown : value;
+  return Array.isArray(steps) ? steps.map((s: PersonStep) => ({ elementId: String(s.elementId), name: s.name ?? null, count: Number(s.count) })) : [];
+}
+
+/** A page of 已办 / 办结: my cases, most recent of my actions first, with the step each open one stands at. */
+async function casePage(ds: DataSource, principal: Principal, view: Exclude<TaskView, 'todo'>, limit: number, offset: number): Promise<CaseListItem[]> {
+  const rows = await run<Record<string, unknown>>(ds, taskViewQueries(principal, view, limit, offset)[0]);
+  const items: CaseListItem[] = rows.map((r) => ({
+    caseId: String(r.caseId), caseNumber: String(r.caseNumber), caseStatus: String(r.caseStatus), category: String(r.category), address: String(r.address),
+    description: String(r.description), currentStep: (r.currentStep as string | null) ?? null, currentStepName: null, rounds: Number(r.rounds),
+    closedAt: toDate(r.closedAt), lastDoneAt: toDate(r.lastDoneAt) as Date, myTaskCount: Number(r.myTaskCount), mySteps: parseSteps(r.mySteps),
+  }));
+  items.sort((a, b) => b.lastDoneAt.getTime() - a.lastDoneAt.getTime() || (a.caseId < b.caseId ? 1 : a.caseId > b.caseId ? -1 : 0));
+  const standing = items.filter((i) => i.currentStep && i.caseStatus === 'open');
+  if (standing.length) {
+    const names = new Map<string, string>();
+    for (const t of await run<{ caseId: unknown; elementId: unknown; name: unknown }>(ds, currentStepQuery(standing.map((i) => i.caseId)))) {
+      if (typeof t.name === 'string' && t.name) names.set(`${String(t.caseId)}|${String(t.elementId)}`, t.name);
+    }
+    for (const item of standing) item.currentStepName = names.get(`${item.caseId}|${item.currentStep}`) ?? null;
+  }
+  return items;
+}
+
+function taskItem(r: Record<string, unknown>): TaskListItem {
+  return {
     id: String(r.id), caseId: String(r.caseId), caseNumber: String(r.caseNumber), caseStatus: String(r.caseStatus), category: String(r.category),
     address: String(r.address), description: String(r.description), elementId: String(r.elementId), name: (r.name as string | null) ?? null,
     formId: (r.formId as string | null) ?? null, assignee: (r.assignee as string | null) ?? null, state: String(r.state), round: Number(r.round),
     createdAt: toDate(r.createdAt) as Date, completedAt: toDate(r.completedAt),
-  }));
+  };
+}
+
+/** What a view lists: 待办 tasks, 已办 / 办结 cases. */
+export type ListItem<V extends TaskView> = V extends 'todo' ? TaskListItem : CaseListItem;
+
+export type ListAnswer<V extends TaskView> = Page<ListItem<V>> & {
+  /** `task` for 待办, `case` for 已办 / 办结. */
+  kind: V extends 'todo' ? 'task' : 'case';
+  totalCapped: boolean;
+  counts?: Record<TaskView, number>;
+  countsCapped?: Record<TaskView, boolean>;
+};
+
+/**
+ * A page of a view; with `withCounts`, the sizes of all three lists for the tabs (待办 counts
+ * tasks, 已办 / 办结 count cases). Totals and counts stop at `countCap` (`totalCapped` /
+ * `countsCapped` say so).
+ */
+export async function listTasks<V extends TaskView>(ds: DataSource, principal: Principal, view: V, page: { limit: number; offset: number; withCounts?: boolean }): Promise<ListAnswer<V>> {
+  const [items, counts] = await Promise.all([
+    view === 'todo' ? todoPage(ds, principal, page.limit, page.offset).then((rows) => rows.map(taskItem)) : casePage(ds, principal, view as Exclude<TaskView, 'todo'>, page.limit, page.offset),
+    page.withCounts ? countTasks(ds, principal) : countView(ds, principal, view).then((c) => ({ [view]: c }) as Record<TaskView, ViewCount>),
+  ]);
   const total = counts[view];
   return {
-    items, total: total.n, totalCapped: total.capped, limit: page.limit, offset: page.offset,
+    kind: (view === 'todo' ? 'task' : 'case') as ListAnswer<V>['kind'],
+    items: items as ListItem<V>[], total: total.n, totalCapped: total.capped, limit: page.limit, offset: page.offset,
     ...(page.withCounts ? {
       counts: { todo: counts.todo.n, done: counts.done.n, closed: counts.closed.n },
       countsCapped: { todo: counts.todo.capped, done: counts.done.capped, closed: counts.closed.capped },

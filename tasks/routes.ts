@@ -61,6 +61,60 @@ export const taskSchema = {
   },
 } as const;
 
+const viewCounts = (type: 'integer' | 'boolean') => ({
+  type: 'object', required: ['todo', 'done', 'closed'],
+  properties: Object.fromEntries(['todo', 'done', 'closed'].map((v) => [v, type === 'integer' ? { type, minimum: 0, maximum: 1000 } : { type }])),
+});
+const nullableTime = { type: ['string', 'null'], format: 'date-time' };
+
+/** An item of 待办: an open task with its case. */
+const taskListItemSchema = {
+  type: 'object',
+  required: ['id', 'caseId', 'caseNumber', 'caseStatus', 'category', 'address', 'description', 'elementId', 'name', 'formId', 'assignee', 'state', 'round', 'createdAt', 'completedAt'],
+  properties: {
+    id: { type: 'string' }, caseId: { type: 'string' }, caseNumber: { type: 'string' }, caseStatus: { type: 'string' }, category: { type: 'string' },
+    address: { type: 'string' }, description: { type: 'string' }, elementId: { type: 'string' }, name: { type: ['string', 'null'] },
+    formId: { type: ['string', 'null'] }, assignee: { type: ['string', 'null'] }, state: { type: 'string', enum: ['created', 'completed', 'canceled'] },
+    round: { type: 'integer' }, createdAt: { type: 'string', format: 'date-time' }, completedAt: nullableTime,
+  },
+} as const;
+
+/** An item of 已办 / 办结: a case I worked on, and my part in it. */
+const caseListItemSchema = {
+  type: 'object',
+  required: ['caseId', 'caseNumber', 'caseStatus', 'category', 'address', 'description', 'currentStep', 'currentStepName', 'rounds', 'closedAt', 'lastDoneAt', 'myTaskCount', 'mySteps'],
+  properties: {
+    caseId: { type: 'string' }, caseNumber: { type: 'string' }, caseStatus: { type: 'string', enum: ['open', 'closed', 'dismissed', 'canceled'] },
+    category: { type: 'string' }, address: { type: 'string' }, description: { type: 'string' },
+    currentStep: { type: ['string', 'null'], description: "the user task the case stands at (its element id); null once it ended" },
+    currentStepName: { type: ['string', 'null'], description: "that step's name (执法处置 …)" },
+    rounds: { type: 'integer', description: 'dispatch rounds so far' },
+    closedAt: nullableTime,
+    lastDoneAt: { type: 'string', format: 'date-time', description: 'when I last completed a task of the case (the order of the list)' },
+    myTaskCount: { type: 'integer', minimum: 1, description: 'how many of its tasks I completed' },
+    mySteps: {
+      type: 'array', minItems: 1, description: 'the steps I did, in the order I first did each; `count` > 1 when a step came back (a failed re-check)',
+      items: { type: 'object', required: ['elementId', 'name', 'count'], properties: { elementId: { type: 'string' }, name: { type: ['string', 'null'] }, count: { type: 'integer', minimum: 1 } } },
+    },
+  },
+} as const;
+
+/** The answer of GET /api/tasks. */
+export const taskListSchema = {
+  type: 'object',
+  required: ['kind', 'items', 'total', 'totalCapped', 'limit', 'offset', 'names'],
+  properties: {
+    kind: { type: 'string', enum: ['task', 'case'], description: 'what `items` holds: tasks (待办) or cases (已办 / 办结)' },
+    items: { type: 'array', items: { oneOf: [taskListItemSchema, caseListItemSchema] } },
+    total: { type: 'integer', minimum: 0, maximum: 1000, description: 'the size of this list, counted up to 1,000' },
+    totalCapped: { type: 'boolean', description: 'the list holds more than `total`' },
+    limit: { type: 'integer' }, offset: { type: 'integer' },
+    counts: { ...viewCounts('integer'), description: 'with `counts=true`: the size of every list (待办 tasks, 已办 / 办结 cases), each up to 1,000' },
+    countsCapped: { ...viewCounts('boolean'), description: 'with `counts=true`: which lists hold more than their count' },
+    names: { type: 'object', additionalProperties: { type: 'string' }, description: "the display names of the tasks' assignees by username" },
+  },
+} as const;
+
 function presentTask(row: TaskRow) {
   return {
     id: row.id, caseId: row.caseId, elementId: row.elementId, name: row.name, formId: row.formId, assignee: row.assignee, state: row.state,
@@ -88,17 +142,25 @@ export function registerTaskRoutes(registry: ApiRegistry, deps: { dataSource: Da
   }
 
   registry.add<Record<string, never>, { view: TaskView; limit: number; offset: number; counts: boolean }, unknown>({
-    method: 'get', path: '/tasks', summary: '待办 / 已办 / 办结 — my task lists', tags: ['tasks'],
+    method: 'get', path: '/tasks', summary: '待办 / 已办 / 办结 — my tasks to do, and the cases I worked on', tags: ['tasks'],
     query: {
       type: 'object', additionalProperties: false,
       properties: {
-        view: { type: 'string', enum: ['todo', 'done', 'closed'], default: 'todo' },
+        view: { type: 'string', enum: ['todo', 'done', 'closed'], default: 'todo', description: 'todo 待办 (tasks), done 已办 (my cases still open), closed 办结 (my cases that ended)' },
         limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
         offset: { type: 'integer', minimum: 0, maximum: 100000, default: 0 },
         counts: { type: 'boolean', default: false, description: 'also answer the sizes of all three lists (for the tabs)' },
       },
     },
-    responses: { 200: { description: 'a page of tasks (with `counts` of every list when asked); `total` and the counts stop at 1,000, and `totalCapped` / `countsCapped` say when there are more' }, 400: problem, 401: problem },
+    responses: {
+      200: {
+        description: '待办: a page of tasks (`kind` "task"); 已办 / 办结: a page of cases (`kind` "case"), one per case I completed a task of, with my part in it, '
+          + 'the most recent of my actions first. With `counts`, the sizes of every list (待办 in tasks, 已办 / 办结 in cases); `total` and the counts stop at 1,000, '
+          + 'and `totalCapped` / `countsCapped` say when there are more',
+        schema: taskListSchema,
+      },
+      400: problem, 401: problem,
+    },
     async handler(ctx, { query, principal }) {
       const page = await listTasks(principal, query.view, { ...query, withCounts: query.counts }, requestChangeVersion(ctx));
       // the cards show who holds a task by name

@@ -24,6 +24,7 @@ import { IdentityNameLockout1732400001000 } from './1732400001000-identity-name-
 import { CaseSearchKeys1732400001100 } from './1732400001100-case-search-keys.js';
 import { CaseRelated1732400001400 } from './1732400001400-case-related.js';
 import { TaskDraft1732400001500 } from './1732400001500-task-draft.js';
+import { TaskPersonCase1732400001600 } from './1732400001600-task-person-case.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -48,4 +49,5 @@ export const allMigrations: MigrationClass[] = [
   CaseSearchKeys1732400001100,
   CaseRelated1732400001400,
   TaskDraft1732400001500,
+  TaskPersonCase1732400001600,
 ];

@@ -6,12 +6,12 @@
 import { expect } from 'chai';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { analyze, insertBulkCases } from '../support/bulk-cases.js';
-import { taskCountQueries, taskViewQueries } from '../../tasks/queries.js';
+import { currentStepQuery, taskCountQueries, taskViewQueries } from '../../tasks/queries.js';
 import { caseSearchQuery, gramOnlyCount, gramOnlyPage, indexCase, keyCandidates, orderSearch, queryKeys, searchCases, textCountWindow, type CaseSearch } from '../../cases/search.js';
 import { CaseEntity } from '../../cases/entities.js';
 import { testPrincipal as principal } from '../support/principal.js';
 
-const guarded = ['case_record', 'task_record', 'case_search_gram', 'task_candidate'];
+const guarded = ['case_record', 'task_record', 'case_search_gram', 'task_candidate', 'task_person_case'];
 
 
 describe('query plans of the task lists and the case search (no full scans)', function () {
@@ -83,6 +83,18 @@ describe('query plans of the task lists and the case search (no full scans)', fu
       }
     });
   }
+
+  it('已办 / 办结 read a deep page off the index of my cases, and the current steps of a page by case', async () => {
+    for (const view of ['done', 'closed'] as const) {
+      for (const { sql, params } of taskViewQueries(people[0], view, 50, 900)) {
+        expect(await fullScans(sql, params), `${view} deep: ${sql}`).to.deep.equal([]);
+        expect(await sorts(sql, params), `${view} deep reads in index order: ${sql}`).to.equal(false);
+      }
+    }
+    const open = await db.dataSource.query("SELECT id FROM case_record WHERE status = 'open' LIMIT 50") as { id: string }[];
+    const { sql, params } = currentStepQuery(open.map((c) => c.id));
+    expect(await fullScans(sql, params), sql).to.deep.equal([]);
+  });
 
   const searches: [string, Partial<CaseSearch>][] = [
     ['newest first, no filter', {}],

@@ -1,5 +1,5 @@
 /**
- * Bulk rows of cases, their search grams and tasks, written straight into the platform's tables
+ * Bulk rows of cases, their search grams, tasks and people's parts in them, written straight into the platform's tables
  * (no engine): what the query-plan test and the API benchmark need in volume.
  */
 import { randomUUID } from 'node:crypto';
@@ -52,6 +52,7 @@ export async function insertBulkCases(ds: DataSource, options: BulkOptions): Pro
     const grams: { caseId: string; gram: string; createdAt: Date }[] = [];
     const tasks: TaskRow[] = [];
     const candidates: { taskId: string; candidate: string; createdAt: Date }[] = [];
+    const parts: Cell[][] = [];
     for (let k = 0; k < n; k += 1) {
       const i = offset + k;
       const open = i >= options.cases - options.openCases;
@@ -69,17 +70,19 @@ export async function insertBulkCases(ds: DataSource, options: BulkOptions): Pro
       });
       for (const gram of searchGrams(`${description} 城东区${pick(places, i * 7)}`)) grams.push({ caseId: id, gram, createdAt });
       const base = { caseId: id, processInstanceKey: randomUUID(), name: null, formId: null, round: 1, formData: null, caseOpen: open };
-      tasks.push({ ...base, id: randomUUID(), elementId: 'assignInspector', assignee: `dispatcher${i % dispatchers}`, state: 'completed', createdAt, claimedAt: createdAt, completedAt: createdAt, completedBy: `dispatcher${i % dispatchers}` });
-      tasks.push({ ...base, id: randomUUID(), elementId: 'enforce', assignee: `officer${i % officers}`, state: 'completed', createdAt, claimedAt: createdAt, completedAt: new Date(createdAt.getTime() + 3_600_000), completedBy: `officer${i % officers}` });
+      tasks.push({ ...base, id: randomUUID(), elementId: 'assignInspector', name: '派发核实', assignee: `dispatcher${i % dispatchers}`, state: 'completed', createdAt, claimedAt: createdAt, completedAt: createdAt, completedBy: `dispatcher${i % dispatchers}` });
+      tasks.push({ ...base, id: randomUUID(), elementId: 'enforce', name: '执法处置', assignee: `officer${i % officers}`, state: 'completed', createdAt, claimedAt: createdAt, completedAt: new Date(createdAt.getTime() + 3_600_000), completedBy: `officer${i % officers}` });
+      // each person's part in the case, as the record hooks keep it (one task each here)
+      for (const done of tasks.slice(-2)) parts.push([done.completedBy, id, open ? 1 : 0, when(done.completedAt), 1, JSON.stringify([{ elementId: done.elementId, name: done.name, count: 1 }])]);
       if (open) {
         const taskId = randomUUID();
         const offered = i % 2 === 0;
-        tasks.push({ ...base, id: taskId, elementId: offered ? 'dispatchToUnit' : 'enforce', assignee: offered ? null : `officer${i % officers}`, state: 'created', createdAt, claimedAt: null, completedAt: null, completedBy: null });
+        tasks.push({ ...base, id: taskId, elementId: offered ? 'dispatchToUnit' : 'enforce', name: offered ? '派遣' : '执法处置', assignee: offered ? null : `officer${i % officers}`, state: 'created', createdAt, claimedAt: null, completedAt: null, completedBy: null });
         if (offered) candidates.push({ taskId, candidate: 'group:dispatcher', createdAt });
         else candidates.push({ taskId, candidate: `group:unit-lead:${unitId}`, createdAt });
       }
     }
-    await writeRows(ds, { case_record: cases.map(caseColumns), [options.stageGrams ? 'gram_stage' : 'case_search_gram']: grams.map((g) => [g.gram, g.caseId, when(g.createdAt)] as Cell[]), task_record: tasks.map(taskColumns), task_candidate: candidates.map((c) => [c.taskId, c.candidate, 1, when(c.createdAt)]) });
+    await writeRows(ds, { case_record: cases.map(caseColumns), [options.stageGrams ? 'gram_stage' : 'case_search_gram']: grams.map((g) => [g.gram, g.caseId, when(g.createdAt)] as Cell[]), task_record: tasks.map(taskColumns), task_candidate: candidates.map((c) => [c.taskId, c.candidate, 1, when(c.createdAt)]), task_person_case: parts });
     options.onProgress?.(offset + n);
   }
 }
@@ -90,6 +93,7 @@ const columns: Record<string, string[]> = {
   gram_stage: ['gram', 'case_id', 'created_at'],
   task_record: ['id', 'case_id', 'process_instance_key', 'element_id', 'name', 'form_id', 'assignee', 'state', 'round', 'created_at', 'claimed_at', 'completed_at', 'completed_by', 'form_data', 'case_open'],
   task_candidate: ['task_id', 'candidate', 'open', 'created_at'],
+  task_person_case: ['person', 'case_id', 'case_open', 'last_done_at', 'task_count', 'steps'],
 };
 
 type Cell = string | number | null | Date;
@@ -148,7 +152,7 @@ export async function finishBulkGrams(ds: DataSource): Promise<void> {
 /** Updates the planner's statistics (SQLite ANALYZE, MySQL ANALYZE TABLE). */
 export async function analyze(ds: DataSource): Promise<void> {
   if (ds.options.type === 'mysql' || ds.options.type === 'mariadb') {
-    for (const table of ['case_record', 'case_search_gram', 'task_record', 'task_candidate']) await ds.query(`ANALYZE TABLE ${table}`);
+    for (const table of ['case_record', 'case_search_gram', 'task_record', 'task_candidate', 'task_person_case']) await ds.query(`ANALYZE TABLE ${table}`);
   } else {
     await ds.query('ANALYZE');
   }
