@@ -1,7 +1,7 @@
 /**
  * The seven steps through HTTP only, as four signed-in people (dispatcher, inspector, the
  * unit's lead and its officer), with photos and one failed re-check. After every step each
- * person's 待办 / 已办 / 办结 lists are checked; at the end, the archive.
+ * person's 待办 (tasks) / 已办 / 办结 (cases, with the steps they did) are checked; at the end, the archive.
  */
 import { expect } from 'chai';
 import sharp from 'sharp';
@@ -38,7 +38,13 @@ describe('the seven steps over HTTP, four users, one failed re-check', function 
     for (const view of ['todo', 'done', 'closed'] as const) {
       const response = await client.get(`/api/tasks?view=${view}&limit=100&counts=true`);
       expect(response.status).to.equal(200);
-      out[view] = response.body.items.filter((t: { caseId: string }) => t.caseId === caseId).map((t: { elementId: string }) => t.elementId);
+      const mine = response.body.items.filter((t: { caseId: string }) => t.caseId === caseId);
+      if (view === 'todo') out[view] = mine.map((t: { elementId: string }) => t.elementId);
+      else {
+        // 已办 / 办结 list the case once, with the steps I did in it
+        expect(mine.length, `${client.username}'s ${view} lists the case once`).to.be.at.most(1);
+        out[view] = (mine[0]?.mySteps ?? []).map((s: { elementId: string; count: number }) => (s.count > 1 ? `${s.elementId}×${s.count}` : s.elementId));
+      }
       expect(response.body.counts[view]).to.equal(response.body.total);
     }
     return out;
@@ -78,7 +84,7 @@ describe('the seven steps over HTTP, four users, one failed re-check', function 
     // and the form opens with it chosen (later rounds keep the unit of the last round)
     expect((await dispatcher.get(`/api/tasks/${dispatch.id}/form`)).body.data.unitId).to.equal('U-JD-01');
     await complete(dispatcher, dispatch.id, { unitId: 'U-JD-01', dispatchNotes: `第${round}次派遣` });
-    expect((await lists(dispatcher)).done).to.include('dispatchToUnit');
+    expect((await lists(dispatcher)).done).to.include(round > 1 ? `dispatchToUnit×${round}` : 'dispatchToUnit');
 
     const assign = await waitForTodo(lead, 'assignOfficer');
     const offered = await formOptions(lead, assign.id, 'officerOptions');
@@ -96,7 +102,7 @@ describe('the seven steps over HTTP, four users, one failed re-check', function 
     expect((await lists(officer)).todo).to.deep.equal(['enforce']);
     const enforcePhoto = await uploadPhoto(officer, enforce.id, 10 + round);
     await complete(officer, enforce.id, { enforceResult: '已责令摊主撤离并清理现场', enforcePhotos: [enforcePhoto] });
-    expect((await lists(officer)).done).to.include('enforce');
+    expect((await lists(officer)).done).to.deep.equal([round > 1 ? `enforce×${round}` : 'enforce']);
 
     const review = await waitForTodo(lead, 'reviewResult');
     await complete(lead, review.id, { review: 'approved', reviewNotes: '处置到位' });
@@ -150,11 +156,11 @@ describe('the seven steps over HTTP, four users, one failed re-check', function 
     expect(closed.names.people).to.include({ dispatcher1: '坐席 周敏', inspector1: '信息员 李明', wangqiang: '王强', zhangwei: '张伟' });
     expect(closed.names.units).to.deep.equal({ 'U-JD-01': '城东街道执法中队' });
 
-    // everyone's tasks of this case are now 办结, none left in 待办 or 已办
-    expect(await lists(dispatcher)).to.deep.equal({ todo: [], done: [], closed: ['assignRecheck', 'dispatchToUnit', 'assignRecheck', 'dispatchToUnit', 'assignInspector'] });
-    expect(await lists(inspector)).to.deep.equal({ todo: [], done: [], closed: ['recheck', 'recheck', 'verifyReport'] });
-    expect(await lists(lead)).to.deep.equal({ todo: [], done: [], closed: ['reviewResult', 'assignOfficer', 'reviewResult', 'assignOfficer'] });
-    expect(await lists(officer)).to.deep.equal({ todo: [], done: [], closed: ['enforce', 'enforce'] });
+    // the case is now in everyone's 办结, once, with the steps each did; none left in 待办 or 已办
+    expect(await lists(dispatcher)).to.deep.equal({ todo: [], done: [], closed: ['assignInspector', 'dispatchToUnit×2', 'assignRecheck×2'] });
+    expect(await lists(inspector)).to.deep.equal({ todo: [], done: [], closed: ['verifyReport', 'recheck×2'] });
+    expect(await lists(lead)).to.deep.equal({ todo: [], done: [], closed: ['assignOfficer×2', 'reviewResult×2'] });
+    expect(await lists(officer)).to.deep.equal({ todo: [], done: [], closed: ['enforce×2'] });
 
     const archive = await dispatcher.get(`/api/cases/${caseId}/archive`);
     expect(archive.status).to.equal(200);
