@@ -1,6 +1,6 @@
 /**
- * Long lists through the pages: a dispatcher with over a thousand finished tasks reads 办结 page
- * by page (最新 / 更早 with the range), sees "1000+" ("200+" for free text) where the count stops, and pages through a
+ * Long lists through the pages: a dispatcher with over a thousand closed cases reads 办结 (a
+ * card per case) page by page (最新 / 更早 with the range), sees "1000+" ("200+" for free text) where the count stops, and pages through a
  * case search, whose filters stay those of the search on screen.
  */
 import { expect } from 'chai';
@@ -25,6 +25,12 @@ describe('browser: long lists page by page', function () {
     expect(await page.locator('.pager [data-range]').textContent()).to.equal('1–50 / 1000+');
     expect(await page.locator('.pager [data-page="prev"]').count()).to.equal(0);
     const firstPage = await page.locator('[data-list="closed"] li').evaluateAll((items) => items.map((li) => li.getAttribute('data-case')));
+    // a card per case: where it stands, what I did in it, when I last acted
+    const card = page.locator('[data-list="closed"] li').first();
+    expect(await card.getAttribute('class')).to.include('case');
+    expect(await card.locator('.state').textContent()).to.be.oneOf(['已结案', '不属实']);
+    expect(await card.locator('[data-my-steps]').textContent()).to.equal('我办理：派发核实');
+    expect(await card.locator('[data-last-done]').textContent()).to.match(/^最近办理 \S/);
 
     await page.locator('.pager [data-page="next"]').click();
     await page.waitForURL(/view=closed&offset=50$/);
@@ -38,6 +44,16 @@ describe('browser: long lists page by page', function () {
     await page.waitForURL(/view=closed$/);
     await page.locator('.pager [data-range]', { hasText: '1–50' }).waitFor();
     expect(await page.locator('[data-list="closed"] li').first().getAttribute('data-case')).to.equal(firstPage[0]);
+
+    // 已办: the 60 open cases dispatcher1 worked on, counted and listed as cases
+    await page.locator('[data-tab="done"]').click();
+    await page.locator('[data-list="done"] li').first().waitFor();
+    expect(await page.locator('[data-count="done"]').textContent()).to.equal('60');
+    const open = page.locator('[data-list="done"] li');
+    expect(await open.count()).to.equal(50);
+    expect(await open.first().getAttribute('data-status')).to.equal('open');
+    expect(await open.first().locator('.state').textContent()).to.match(/^办理中/);
+    await shot(page, 'lists-01b-done-cases');
     await context.close();
   });
 

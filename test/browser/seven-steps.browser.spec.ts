@@ -198,7 +198,11 @@ describe('browser: the seven steps through the pages', function () {
     await shot(d, 'web-06-closed-list');
     await pages.inspector1.goto('/?view=closed');
     await pages.inspector1.locator(`li[data-case="${caseNumber}"]`).first().waitFor();
-    expect(await pages.inspector1.locator(`li[data-case="${caseNumber}"]`).count()).to.equal(3);
+    // one card for the case, not one per task: the inspector's 现场核实 and both re-checks
+    const card = pages.inspector1.locator(`li[data-case="${caseNumber}"]`);
+    expect(await card.count()).to.equal(1);
+    expect(await card.locator('[data-my-steps]').textContent()).to.equal('我办理：现场核实、核查 ×2');
+    expect(await card.locator('.state').textContent()).to.equal('已结案');
     await shot(pages.inspector1, 'web-07-phone-closed');
   });
 });

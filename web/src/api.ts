@@ -89,6 +89,13 @@ export interface TaskItem {
   elementId: string; name: string | null; assignee: string | null; state: string; round: number; createdAt: string; completedAt: string | null;
 }
 
+/** An item of 已办 / 办结: a case I worked on, with the steps I did in it (GET /api/tasks, `kind` "case"). */
+export interface CaseItem {
+  caseId: string; caseNumber: string; caseStatus: string; category: string; address: string; description: string;
+  currentStep: string | null; currentStepName: string | null; rounds: number; closedAt: string | null; lastDoneAt: string;
+  myTaskCount: number; mySteps: { elementId: string; name: string | null; count: number }[];
+}
+
 export interface CaseRecord {
   id: string; number: string; source: string; category: string; description: string; address: string;
   location: { lng: number; lat: number } | null; reporterPhone: string | null; status: string; currentStep: string | null;

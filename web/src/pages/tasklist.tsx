@@ -1,9 +1,11 @@
 /**
- * 待办 / 已办 / 办结 with counts, and 案件查询. Lists refresh every few seconds without a reload
- * (only when the answer changed), so new tasks appear on their own.
+ * 待办 / 已办 / 办结 with counts, and 案件查询. 待办 lists tasks (each is something to do); 已办 /
+ * 办结 list cases, one card per case with my part in it, so a case closed after five steps of
+ * mine is one card, not five. Lists refresh every few seconds without a reload (only when the
+ * answer changed), so new tasks appear on their own.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { get, poll, type CaseRecord, type Category, type TaskItem } from '../api.js';
+import { get, poll, type CaseItem, type CaseRecord, type Category, type TaskItem } from '../api.js';
 import { formatTime, sourceLabel, statusLabel, t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { categoryName, useCategories } from '../ui/categories.js';
@@ -11,7 +13,8 @@ import { countLabel, Pager } from '../ui/pager.js';
 import { usePolling } from '../ui/poll.js';
 
 type View = 'todo' | 'done' | 'closed';
-interface TaskPage { items: TaskItem[]; names?: Record<string, string>; total: number; totalCapped?: boolean; counts: Record<View, number>; countsCapped?: Record<View, boolean> }
+/** `kind` "task": 待办's tasks; "case": 已办 / 办结's cases. */
+interface TaskPage { kind: 'task' | 'case'; items: (TaskItem | CaseItem)[]; names?: Record<string, string>; total: number; totalCapped?: boolean; counts: Record<View, number>; countsCapped?: Record<View, boolean> }
 
 /** Rows per page of the lists and the search. */
 const pageSize = 50;
@@ -61,7 +64,7 @@ export function TaskListPage({ path }: { path: string }) {
       {failed && <p class="error" role="status" data-load-failed="">{t('listFailed')} — {failed}</p>}
       {view === 'search' ? <CaseSearch categories={categories} params={params} /> : (
         <>
-          <TaskList page={page} view={view} categories={categories} />
+          {page?.kind === 'case' ? <CaseList page={page} view={view} categories={categories} /> : <TaskList page={page} view={view} categories={categories} />}
           {page && <Pager offset={offset} shown={page.items.length} pageSize={pageSize} total={page.total} capped={page.totalCapped} go={(to) => `/?${new URLSearchParams({ ...(view !== 'todo' && { view }), ...(to > 0 && { offset: String(to) }) })}`} />}
         </>
       )}
@@ -74,7 +77,7 @@ function TaskList({ page, view, categories }: { page: TaskPage | null; view: Vie
   if (page.items.length === 0) return <p class="empty">{t('noTasks')}</p>;
   return (
     <ul class="cards" aria-live="polite" data-list={view}>
-      {page.items.map((task) => (
+      {(page.items as TaskItem[]).map((task) => (
         <li key={task.id} class="card task" data-element={task.elementId} data-case={task.caseNumber}>
           <a class="cover" href={view === 'todo' ? `/tasks/${task.id}` : `/cases/${task.caseId}`} aria-label={`${task.name ?? task.elementId} ${task.caseNumber}`} />
           <div class="row"><strong class="step">{task.name ?? task.elementId}</strong><span class="muted">{task.caseNumber}</span></div>
@@ -84,6 +87,36 @@ function TaskList({ page, view, categories }: { page: TaskPage | null; view: Vie
             <span>{formatTime(view === 'todo' ? task.createdAt : task.completedAt)}</span>
             {task.round > 0 && <span>{t('round')} {task.round}</span>}
             {task.assignee ? <span data-assignee={task.assignee}>{t('assignee')}: {page.names?.[task.assignee] ?? task.assignee}</span> : view === 'todo' && <span class="tag warn">{t('claim')}</span>}
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** 我办理：现场核实、核查 ×2 — the steps I did in a case, in the order I first did each. */
+function myPart(item: CaseItem): string {
+  return item.mySteps.map((s) => `${s.name ?? s.elementId}${s.count > 1 ? ` ×${s.count}` : ''}`).join(t('listSep'));
+}
+
+/** 已办 / 办结: one card per case, with where it stands and what I did in it. */
+function CaseList({ page, view, categories }: { page: TaskPage; view: View; categories: Category[] }) {
+  if (page.items.length === 0) return <p class="empty">{t('noCases')}</p>;
+  return (
+    <ul class="cards" aria-live="polite" data-list={view}>
+      {(page.items as CaseItem[]).map((item) => (
+        <li key={item.caseId} class="card case" data-case={item.caseNumber} data-status={item.caseStatus} data-step={item.currentStep ?? undefined}>
+          <a class="cover" href={`/cases/${item.caseId}`} aria-label={`${t('caseOf')} ${item.caseNumber}`} />
+          <div class="row">
+            <strong class="state">{statusLabel(item.caseStatus)}{item.caseStatus === 'open' && item.currentStepName ? ` · ${item.currentStepName}` : ''}</strong>
+            <span class="muted">{item.caseNumber}</span>
+          </div>
+          <div class="row"><span class="tag">{categoryName(categories, item.category)}</span><span>{item.address}</span></div>
+          <p class="desc">{item.description}</p>
+          <p class="mine" data-my-steps="">{t('myPart')}{myPart(item)}</p>
+          <div class="row muted small">
+            <span data-last-done="">{t('lastDone')} {formatTime(item.lastDoneAt)}</span>
+            {item.rounds > 0 && <span>{t('round')} {item.rounds}</span>}
           </div>
         </li>
       ))}
