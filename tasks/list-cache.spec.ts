@@ -72,6 +72,20 @@ describe('task lists reused until the database changes', function () {
     expect(todo.items).to.have.length.above(2);
   });
 
+  it('reads 已办 again after a write to the people\'s parts in cases alone (an operator\'s SQL)', async () => {
+    const lists = createTaskLists(db.dataSource);
+    const before = await lists(dispatcher, 'done', page);
+    const [first] = before.items;
+    await db.dataSource.query('UPDATE task_person_case SET case_open = 0 WHERE person = ? AND case_id = ?', [dispatcher.username, first.caseId]);
+    try {
+      const after = await lists(dispatcher, 'done', page);
+      expect(after.items.map((c) => c.caseId)).to.not.include(first.caseId);
+      expect(after.counts?.done).to.equal((before.counts?.done ?? 0) - 1);
+    } finally {
+      await db.dataSource.query('UPDATE task_person_case SET case_open = 1 WHERE person = ? AND case_id = ?', [dispatcher.username, first.caseId]);
+    }
+  });
+
   it('reads again after a rolled-back transaction, and never keeps what a transaction sees', async function () {
     if (db.kind !== 'sqlite') this.skip(); // the MariaDB form is the next test
     const lists = createTaskLists(db.dataSource);

@@ -148,6 +148,8 @@ const copiedTables: [string, string][] = [
   ['case_search_gram', 'case_id = ?'],
   ['task_record', 'case_id = ?'],
   ['task_candidate', 'task_id IN (SELECT id FROM task_record WHERE case_id = ?)'],
+  // people's parts in the case (已办 / 办结); none yet at the first task, kept so the copies stay whole
+  ['task_person_case', 'case_id = ?'],
   ['engine_instance', '`key` = (SELECT process_instance_key FROM case_record WHERE id = ?)'],
   ['engine_user_task', 'instance_key = (SELECT process_instance_key FROM case_record WHERE id = ?)'],
   ['engine_job', 'instance_key = (SELECT process_instance_key FROM case_record WHERE id = ?)'],
