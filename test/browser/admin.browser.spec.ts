@@ -153,6 +153,8 @@ describe('browser: admin pages, maps and the modeler', function () {
     const openCount = Number(await open.textContent());
     expect(openCount).to.be.greaterThan(0);
     expect(await page.locator('[data-versions] tr[data-version="1"] td[data-field="closed"]').textContent()).to.match(/^\d+$/);
+    // the one date format of every page (年/月/日 时:分, Shanghai time)
+    expect(await page.locator('[data-versions] tr[data-version="1"] td[data-field="deployedAt"]').textContent()).to.match(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}$/);
     const badge = page.locator('.case-count[data-element="assignInspector"]');
     await badge.waitFor();
     expect(Number(await badge.textContent())).to.be.greaterThan(0);

@@ -27,7 +27,7 @@ export function renderVersions(table: HTMLTableElement, versions: VersionRow[], 
     show.onclick = () => onShow(v.version);
     const action = el('td');
     action.append(show);
-    row.append(el('td', {}, `v${v.version}`), el('td', {}, new Date(v.deployedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })),
+    row.append(el('td', {}, `v${v.version}`), el('td', { 'data-field': 'deployedAt' }, deployedTime(v.deployedAt)),
       count(v.running, 'open'), count(v.closed, 'closed'), action);
     table.tBodies[0].append(row);
   }
@@ -45,4 +45,9 @@ export async function showCaseCounts(overlays: Overlays, has: (id: string) => bo
     overlays.add(e.elementId, 'cases', { position: { bottom: 12, right: 12 }, html: badge });
   }
   return counts;
+}
+
+/** The platform's one date format (web/src/i18n.ts formatTime): 2026/12/03 21:30, Shanghai time. */
+function deployedTime(iso: string): string {
+  return new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
 }
