@@ -9,7 +9,9 @@ import { fileTypeFromBuffer } from 'file-type';
 import { Lexer, type Token } from 'marked';
 import { DomainError } from '../errors/index.js';
 import type { LawFormat } from './entities.js';
-import { docxText, inflatesWithin, odtText, zipEntries, zipText } from './office.js';
+import { strFromU8 } from 'fflate';
+import { docxText, odtText } from './office.js';
+import { boundedCopy, centralDirectory, ZipTooLarge, type ZipEntry } from './zip.js';
 import { pdfText } from './pdf.js';
 import { tidyText } from './text.js';
 
@@ -111,26 +113,32 @@ export function markdownText(markdown: string): string {
 }
 
 async function officeText(bytes: Buffer, options: ExtractOptions): Promise<{ format: 'docx' | 'odt'; text: string } | null> {
-  const entries = zipEntries(bytes);
-  if (!entries) return null;
+  let entries: ZipEntry[];
+  try {
+    entries = centralDirectory(bytes);
+  } catch {
+    return null; // not a zip: another format, or unreadable
+  }
   const names = new Set(entries.map((e) => e.name));
   const isDocx = names.has('[Content_Types].xml') && names.has('word/document.xml');
-  const isOdt = names.has('mimetype') && names.has('content.xml') && zipText(bytes, 'mimetype')?.trim() === mimes.odt.mime;
-  if (!isDocx && !isOdt) return null;
+  if (!isDocx && !(names.has('mimetype') && names.has('content.xml'))) return null;
   const limit = options.maxInflatedBytes ?? 100 * 1024 * 1024;
-  const declared = entries.reduce((sum, e) => sum + e.size, 0);
+  const declared = entries.reduce((sum, e) => sum + e.declaredSize, 0);
   if (declared > limit) throw new DomainError('law.too_large', `the document declares ${declared} inflated bytes; at most ${limit}`, { field: 'file' });
-  let within: boolean;
+  let copy: ReturnType<typeof boundedCopy>;
   try {
-    // what it declares may be a lie: count what it really inflates to before any reader does
-    within = inflatesWithin(bytes, limit);
+    // what it declares may be a lie: count what it really inflates to, through the same index the
+    // readers use (laws/zip.ts), and give them only what was counted
+    copy = boundedCopy(bytes, limit);
   } catch (error) {
+    if (error instanceof ZipTooLarge) throw new DomainError('law.too_large', `the document inflates to more than ${limit} bytes (it declares ${declared})`, { field: 'file' });
     throw unreadable(`the ${isDocx ? '.docx' : '.odt'} file is damaged: ${(error as Error).message}`, error);
   }
-  if (!within) throw new DomainError('law.too_large', `the document inflates to more than ${limit} bytes (it declares ${declared})`, { field: 'file' });
+  const text = (name: string) => { const f = copy.files.get(name); return f ? strFromU8(f) : null; };
+  if (!isDocx && text('mimetype')?.trim() !== mimes.odt.mime) return null;
   try {
-    if (isDocx) return { format: 'docx', text: await docxText(bytes) };
-    return { format: 'odt', text: odtText(zipText(bytes, 'content.xml') ?? '') };
+    if (isDocx) return { format: 'docx', text: await docxText(Buffer.from(copy.archive.buffer, copy.archive.byteOffset, copy.archive.byteLength)) };
+    return { format: 'odt', text: odtText(text('content.xml') ?? '') };
   } catch (error) {
     throw unreadable(`the ${isDocx ? '.docx' : '.odt'} file is damaged: ${(error as Error).message}`, error);
   }
