@@ -11,7 +11,7 @@ import { DomainError } from '../errors/index.js';
 import type { LawFormat } from './entities.js';
 import { strFromU8 } from 'fflate';
 import { docxText, odtText } from './office.js';
-import { boundedCopy, centralDirectory, ZipTooLarge, type ZipEntry } from './zip.js';
+import { boundedCopy, centralDirectory, pdfFlateWithin, ZipTooLarge, type ZipEntry } from './zip.js';
 import { pdfText } from './pdf.js';
 import { tidyText } from './text.js';
 
@@ -152,6 +152,13 @@ export async function extractDocument(bytes: Buffer, options: ExtractOptions = {
   let raw: string;
   if (sniffed?.mime === 'application/pdf') {
     format = 'pdf';
+    const limit = options.maxInflatedBytes ?? 100 * 1024 * 1024;
+    try {
+      pdfFlateWithin(bytes, limit);
+    } catch (error) {
+      if (error instanceof ZipTooLarge) throw new DomainError('law.too_large', `the PDF's streams inflate to more than ${limit} bytes`, { field: 'file' });
+      throw error;
+    }
     try {
       raw = await pdfText(bytes);
     } catch (error) {

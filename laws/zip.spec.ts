@@ -4,8 +4,8 @@
  */
 import { expect } from 'chai';
 import { crc32 } from 'node:zlib';
-import { deflateSync, unzipSync } from 'fflate';
-import { boundedCopy, centralDirectory, ZipTooLarge } from './zip.js';
+import { deflateSync, unzipSync, zlibSync } from 'fflate';
+import { boundedCopy, centralDirectory, pdfFlateWithin, ZipTooLarge } from './zip.js';
 import { extractDocument } from './extract.js';
 
 interface Part { name: string; data: Uint8Array; method: 0 | 8; size: number; crc: number }
@@ -95,5 +95,35 @@ describe('laws: zip archives read through their central directory, bounded', () 
     const cd = method.readUInt32LE(method.length - 22 + 16);
     method.writeUInt16LE(12, cd + 10); // bzip2
     expect(() => boundedCopy(method, 1024 * 1024)).to.throw(/method 12/);
+  });
+
+  it('counts what a PDF\'s Flate streams inflate to before pdf.js inflates them (a page that inflates to 64 MiB)', async () => {
+    const content = Buffer.alloc(64 * 1024 * 1024, ' ');
+    content.write('BT /F1 24 Tf 72 720 Td (Article 1) Tj ET\n');
+    const stream = Buffer.from(zlibSync(content, { level: 9 }));
+    const objects = [
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+      null,
+      '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    ];
+    const parts: Buffer[] = [Buffer.from('%PDF-1.4\n')];
+    objects.forEach((o, i) => {
+      parts.push(o === null
+        ? Buffer.concat([Buffer.from(`${i + 1} 0 obj\n<< /Length ${stream.length} /Filter /FlateDecode >>\nstream\n`), stream, Buffer.from('\nendstream\nendobj\n')])
+        : Buffer.from(`${i + 1} 0 obj\n${o}\nendobj\n`));
+    });
+    parts.push(Buffer.from('trailer\n<< /Root 1 0 R /Size 6 >>\n%%EOF\n'));
+    const bomb = Buffer.concat(parts);
+    expect(bomb.length).to.be.below(256 * 1024);
+    expect(() => pdfFlateWithin(bomb, 8 * 1024 * 1024)).to.throw(ZipTooLarge);
+    expect(() => pdfFlateWithin(bomb, 128 * 1024 * 1024)).to.not.throw();
+    try {
+      await extractDocument(bomb, { maxInflatedBytes: 8 * 1024 * 1024 });
+      expect.fail('accepted');
+    } catch (error) {
+      expect((error as { code: string }).code).to.equal('law.too_large');
+    }
   });
 });

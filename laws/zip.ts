@@ -113,3 +113,43 @@ function concat(chunks: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/**
+ * The bytes a PDF's Flate streams inflate to, all together, counted while inflating and stopped
+ * at `limit` (ZipTooLarge past it). pdf.js inflates a stream whole into ArrayBuffers, which a
+ * worker's heap limit does not cap, so a 200 KB PDF whose page inflates to 200 MiB is refused
+ * here first. Streams are found by their `stream` … `endstream` keywords (no stream lives inside
+ * an object stream); one whose dictionary names FlateDecode is counted; one that does not
+ * inflate (encrypted, damaged) is left to pdf.js, which reports it.
+ */
+export function pdfFlateWithin(bytes: Uint8Array, limit: number): void {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  let total = 0;
+  let at = 0;
+  for (;;) {
+    const keyword = text.indexOf('stream', at);
+    if (keyword < 0) return;
+    at = keyword + 6;
+    if (text.startsWith('end', keyword - 3)) continue;
+    let start = at;
+    if (text[start] === '\r') start += 1;
+    if (text[start] !== '\n') continue; // the word inside something else, not a stream
+    start += 1;
+    const dictionary = text.slice(Math.max(0, text.lastIndexOf('obj', keyword)), keyword);
+    const stop = text.indexOf('endstream', start);
+    if (stop < 0) return;
+    at = stop + 9;
+    if (!dictionary.includes('/FlateDecode') && !dictionary.includes('/Fl ') && !dictionary.includes('/Fl]')) continue;
+    const inflate = new Inflate((chunk) => {
+      total += chunk.length;
+      if (total > limit) throw new ZipTooLarge(limit);
+    });
+    // zlib's two-byte header, then deflate
+    const data = bytes.subarray(start + 2, stop);
+    try {
+      for (let from = 0; from < data.length; from += 4096) inflate.push(data.subarray(from, Math.min(data.length, from + 4096)), from + 4096 >= data.length);
+    } catch (error) {
+      if (error instanceof ZipTooLarge) throw error;
+    }
+  }
+}
