@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { startTestServer, type ApiClient, type TestServer } from '../test/support/server.js';
+import { hiddenBombDocx, pdfBomb } from './fixtures/bombs.js';
 import { buildOdt } from './fixtures/office-files.js';
 import { sampleParagraphs } from './fixtures/sample.js';
 
@@ -46,6 +47,24 @@ describe('law documents over HTTP', function () {
     expect(response.body.code).to.equal('request.invalid');
     expect((await admin.get('/api/health')).status).to.equal(200);
     expect(files()).to.equal(before);
+  });
+
+  it('refuses decompression bombs (a .docx hiding its document from the local headers, a PDF page of 160 MiB) with 413-class codes, keeps nothing, and stays small', async () => {
+    const bombs: [Buffer, string][] = [[hiddenBombDocx(160 * 1024 * 1024), 'bomb.docx'], [pdfBomb(160 * 1024 * 1024), 'bomb.pdf']];
+    const before = { files: files(), total: await total() };
+    for (const [bomb, name] of bombs) {
+      expect(bomb.length, name).to.be.below(1024 * 1024); // under the upload limit: only the inflated bytes are the problem
+      const rssBefore = process.memoryUsage().rss;
+      // another request is answered while the bomb is being refused (extraction is off the event loop)
+      const [response, health] = await Promise.all([upload(admin, bomb, name), inspector.get('/api/health')]);
+      expect(health.status).to.equal(200);
+      expect(response.status, JSON.stringify(response.body)).to.equal(413);
+      expect(response.body.code).to.equal('law.too_large');
+      expect(response.body.detail).to.match(/[\u4e00-\u9fff]/);
+      expect(process.memoryUsage().rss - rssBefore, `RSS growth refusing ${name}`).to.be.below(120 * 1024 * 1024);
+    }
+    expect(files()).to.equal(before.files);
+    expect(await total()).to.equal(before.total);
   });
 
   it('has the demo regulations, listed newest first, to every signed-in user', async () => {

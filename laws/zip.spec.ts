@@ -3,61 +3,10 @@
  * directory points (inside another entry's stored data) must be counted too.
  */
 import { expect } from 'chai';
-import { crc32 } from 'node:zlib';
-import { deflateSync, unzipSync, zlibSync } from 'fflate';
+import { unzipSync } from 'fflate';
+import { hiddenBombDocx, pdfBomb, types } from './fixtures/bombs.js';
 import { boundedCopy, centralDirectory, pdfFlateWithin, ZipTooLarge } from './zip.js';
 import { extractDocument } from './extract.js';
-
-interface Part { name: string; data: Uint8Array; method: 0 | 8; size: number; crc: number }
-
-function part(name: string, content: Uint8Array, method: 0 | 8): Part {
-  return { name, data: method === 8 ? deflateSync(content) : content, method, size: content.length, crc: crc32(content) };
-}
-
-function localHeader(p: Part): Buffer {
-  const name = Buffer.from(p.name);
-  const h = Buffer.alloc(30);
-  h.writeUInt32LE(0x04034b50, 0); h.writeUInt16LE(20, 4); h.writeUInt16LE(p.method, 8);
-  h.writeUInt32LE(p.crc, 14); h.writeUInt32LE(p.data.length, 18); h.writeUInt32LE(p.size, 22); h.writeUInt16LE(name.length, 26);
-  return Buffer.concat([h, name, p.data]);
-}
-
-function centralHeader(p: Part, offset: number, declaredSize = p.size): Buffer {
-  const name = Buffer.from(p.name);
-  const h = Buffer.alloc(46);
-  h.writeUInt32LE(0x02014b50, 0); h.writeUInt16LE(20, 4); h.writeUInt16LE(20, 6); h.writeUInt16LE(p.method, 10);
-  h.writeUInt32LE(p.crc, 16); h.writeUInt32LE(p.data.length, 20); h.writeUInt32LE(declaredSize, 24); h.writeUInt16LE(name.length, 28);
-  h.writeUInt32LE(offset, 42);
-  return Buffer.concat([h, name]);
-}
-
-function end(count: number, size: number, offset: number): Buffer {
-  const e = Buffer.alloc(22);
-  e.writeUInt32LE(0x06054b50, 0); e.writeUInt16LE(count, 8); e.writeUInt16LE(count, 10); e.writeUInt32LE(size, 12); e.writeUInt32LE(offset, 16);
-  return e;
-}
-
-/**
- * A .docx whose word/document.xml (inflating to `bombBytes`) sits inside the stored data of
- * "padding.bin": walking the local headers in order finds only the small stored entry; the
- * central directory lists the document (declaring 1,000 bytes) and points into the padding.
- */
-function hiddenBombDocx(bombBytes: number): Buffer {
-  const typesPart = part('[Content_Types].xml', types, 8);
-  const body = Buffer.alloc(bombBytes, 'x');
-  body.write('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>');
-  const doc = part('word/document.xml', body, 8);
-  const first = localHeader(typesPart);
-  const innerDocument = localHeader(doc);
-  const padding = part('padding.bin', innerDocument, 0);
-  const paddingHeaderLength = 30 + Buffer.byteLength(padding.name);
-  const outer = localHeader(padding);
-  const documentOffset = first.length + paddingHeaderLength; // inside padding.bin's data
-  const central = Buffer.concat([centralHeader(typesPart, 0), centralHeader(doc, documentOffset, 1_000)]);
-  return Buffer.concat([first, outer, central, end(2, central.length, first.length + outer.length)]);
-}
-
-const types = Buffer.from('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>');
 
 describe('laws: zip archives read through their central directory, bounded', () => {
   it('counts an entry only the central directory points to (a bomb inside another entry\'s data)', async () => {
@@ -98,24 +47,7 @@ describe('laws: zip archives read through their central directory, bounded', () 
   });
 
   it('counts what a PDF\'s Flate streams inflate to before pdf.js inflates them (a page that inflates to 64 MiB)', async () => {
-    const content = Buffer.alloc(64 * 1024 * 1024, ' ');
-    content.write('BT /F1 24 Tf 72 720 Td (Article 1) Tj ET\n');
-    const stream = Buffer.from(zlibSync(content, { level: 9 }));
-    const objects = [
-      '<< /Type /Catalog /Pages 2 0 R >>',
-      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-      null,
-      '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-    ];
-    const parts: Buffer[] = [Buffer.from('%PDF-1.4\n')];
-    objects.forEach((o, i) => {
-      parts.push(o === null
-        ? Buffer.concat([Buffer.from(`${i + 1} 0 obj\n<< /Length ${stream.length} /Filter /FlateDecode >>\nstream\n`), stream, Buffer.from('\nendstream\nendobj\n')])
-        : Buffer.from(`${i + 1} 0 obj\n${o}\nendobj\n`));
-    });
-    parts.push(Buffer.from('trailer\n<< /Root 1 0 R /Size 6 >>\n%%EOF\n'));
-    const bomb = Buffer.concat(parts);
+    const bomb = pdfBomb(64 * 1024 * 1024);
     expect(bomb.length).to.be.below(256 * 1024);
     expect(() => pdfFlateWithin(bomb, 8 * 1024 * 1024)).to.throw(ZipTooLarge);
     expect(() => pdfFlateWithin(bomb, 128 * 1024 * 1024)).to.not.throw();

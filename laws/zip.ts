@@ -66,6 +66,15 @@ export function centralDirectory(bytes: Uint8Array): ZipEntry[] {
  * ordinary Error for a damaged archive or an unknown compression method.
  */
 export function boundedCopy(bytes: Uint8Array, limit: number): { archive: Uint8Array; files: Map<string, Uint8Array> } {
+  // counted first with nothing kept, so a bomb costs a few buffers, not `limit` bytes
+  inflateEntries(bytes, limit, false);
+  const files = inflateEntries(bytes, limit, true);
+  const zippable: Zippable = {};
+  for (const [name, content] of files) zippable[name] = [content, { level: 0 }];
+  return { archive: zipSync(zippable), files };
+}
+
+function inflateEntries(bytes: Uint8Array, limit: number, keep: boolean): Map<string, Uint8Array> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const files = new Map<string, Uint8Array>();
   let total = 0;
@@ -85,7 +94,7 @@ export function boundedCopy(bytes: Uint8Array, limit: number): { archive: Uint8A
       const inflate = new Inflate((chunk) => {
         total += chunk.length;
         if (total > limit) throw new ZipTooLarge(limit);
-        chunks.push(chunk);
+        if (keep) chunks.push(chunk);
       });
       // in small slices: one push can inflate ~1,000 times its size before the count sees it
       const slice = 4096;
@@ -96,11 +105,9 @@ export function boundedCopy(bytes: Uint8Array, limit: number): { archive: Uint8A
       throw new Error(`${entry.name} uses compression method ${entry.method}`);
     }
     if (entry.name.endsWith('/')) continue; // a folder
-    files.set(entry.name, content);
+    if (keep) files.set(entry.name, content);
   }
-  const zippable: Zippable = {};
-  for (const [name, content] of files) zippable[name] = [content, { level: 0 }];
-  return { archive: zipSync(zippable), files };
+  return files;
 }
 
 function concat(chunks: Uint8Array[]): Uint8Array {
