@@ -12,8 +12,8 @@ import type { AuditLog } from '../audit/index.js';
 import { findRow } from '../storage/rows.js';
 import { AccountEntity, type AccountRow } from './entities.js';
 import { hashPassword, verifyPassword } from './hashing.js';
-import { normalizePassword, passwordProblems, type PasswordPolicy } from './password-policy.js';
-import { normalizeUsername, usernameProblem } from './username.js';
+import { normalizePassword, passwordRuleProblems, type PasswordPolicy } from './password-policy.js';
+import { normalizeUsername, usernameRuleProblem } from './username.js';
 import { normalizeDeviceId } from './device.js';
 import type { Origin, RevokeReason, SessionStore } from './sessions.js';
 
@@ -39,6 +39,38 @@ export interface Actor {
 
 export const systemActor: Actor = { principal: null, origin: { ip: null, userAgent: null } };
 
+/** An account as the directories of other folders need it after a change (see `DirectoryHook`). */
+export interface AccountChange {
+  username: string;
+  displayName: string;
+  mobile: string;
+  role: Role;
+  unitId: string | null;
+  disabled: boolean;
+  /** The role and unit before the change (null: a new account). */
+  previous: { role: Role; unitId: string | null } | null;
+}
+
+/**
+ * Called inside the transaction of every account change that alters who a person is for the
+ * rest of the platform (created, role or unit changed, disabled or enabled), so the officer
+ * directory the forms offer knows a new officer at once; a refusal rolls the change back.
+ */
+export type DirectoryHook = (change: AccountChange, tx: EntityManager) => Promise<void>;
+
+/** Field names in the Chinese summary of a refusal. */
+const fieldNamesZh: Record<string, string> = {
+  username: '用户名', displayName: '姓名', mobile: '手机号码', role: '角色', unitId: '单位', deviceId: '设备', password: '临时密码', newPassword: '新密码',
+};
+
+/** A refused field, with its message in English and Chinese (the problem answer picks one). */
+function fieldError(code: 'request.invalid' | 'password.policy' | 'user.exists', field: string, problems: { en: string; zh: string }[], enLabel = field): DomainError {
+  const zhName = fieldNamesZh[field] ?? field;
+  return new DomainError(code, `the ${enLabel} ${problems.map((p) => p.en).join('; ')}`, {
+    field, errors: problems.map((p) => ({ field, message: p.en, messageZh: p.zh })), detailZh: `${zhName}：${problems.map((p) => p.zh).join('；')}`,
+  });
+}
+
 export interface AccountView {
   username: string;
   displayName: string;
@@ -63,6 +95,15 @@ export function normalizeMobile(raw: string): string | null {
 
 const needsUnit = (role: Role) => role === 'unit-lead' || role === 'officer';
 
+const deviceIdProblem = { en: 'must be an IMSI, IMEI, ESN or MEID (8–16 hex digits)', zh: '须为 SIM 卡 IMSI 或手机 IMEI / ESN / MEID（8–16 位十六进制）' };
+
+function changeOf(a: AccountRow, before: AccountRow | null): AccountChange {
+  return {
+    username: a.username, displayName: a.displayName, mobile: a.mobile, role: a.role, unitId: a.unitId, disabled: a.disabled,
+    previous: before ? { role: before.role, unitId: before.unitId } : null,
+  };
+}
+
 export function createAccounts(deps: {
   dataSource: DataSource;
   policy: PasswordPolicy;
@@ -71,6 +112,7 @@ export function createAccounts(deps: {
   now: () => Date;
   /** Checks a unit id exists (optional: the units module supplies it). */
   unitExists?: (unitId: string) => Promise<boolean>;
+  directory?: DirectoryHook;
 }) {
   const { dataSource: ds, policy, audit, sessions, now } = deps;
   const repo = (tx?: EntityManager) => (tx ?? ds.manager).getRepository(AccountEntity);
@@ -97,14 +139,14 @@ export function createAccounts(deps: {
   }
 
   async function checkRoleUnit(role: Role, unitId: string | null): Promise<void> {
-    if (!roles.includes(role)) throw new DomainError('request.invalid', `unknown role ${role}`, { field: 'role' });
-    if (needsUnit(role) && !unitId) throw new DomainError('request.invalid', `a ${role} must belong to a unit`, { field: 'unitId' });
-    if (unitId && deps.unitExists && !(await deps.unitExists(unitId))) throw new DomainError('request.invalid', `no unit ${unitId}`, { field: 'unitId' });
+    if (!roles.includes(role)) throw fieldError('request.invalid', 'role', [{ en: `is unknown: ${role}`, zh: '不是可选的角色' }]);
+    if (needsUnit(role) && !unitId) throw fieldError('request.invalid', 'unitId', [{ en: `is required for a ${role}`, zh: '单位负责人和执法队员须选择所属单位' }]);
+    if (unitId && deps.unitExists && !(await deps.unitExists(unitId))) throw fieldError('request.invalid', 'unitId', [{ en: `${unitId} does not exist`, zh: `没有这个单位（${unitId}）` }]);
   }
 
   function checkPassword(password: string, owner: { username: string; mobile: string }, field: string): void {
-    const problems = passwordProblems(password, owner, policy);
-    if (problems.length) throw new DomainError('password.policy', `the password ${problems.join('; ')}`, { field, errors: problems.map((message) => ({ field, message })) });
+    const problems = passwordRuleProblems(password, owner, policy);
+    if (problems.length) throw fieldError('password.policy', field, problems, 'password');
   }
 
   /** A random password that satisfies the policy (letters and digits, no look-alike characters). */
@@ -135,17 +177,19 @@ export function createAccounts(deps: {
     },
 
     async create(input: NewAccount, actor: Actor): Promise<{ account: AccountView; temporaryPassword?: string }> {
-      const problem = usernameProblem(input.username);
-      if (problem) throw new DomainError('request.invalid', `the username ${problem}`, { field: 'username' });
+      const problem = usernameRuleProblem(input.username);
+      if (problem) throw fieldError('request.invalid', 'username', [problem]);
       const username = normalizeUsername(input.username);
       const mobile = normalizeMobile(input.mobile);
-      if (!mobile) throw new DomainError('request.invalid', 'the mobile number must be 6–15 digits', { field: 'mobile' });
+      if (!mobile) throw fieldError('request.invalid', 'mobile', [{ en: 'must be 6–15 digits', zh: '须为 6–15 位数字' }], 'mobile number');
       const displayName = input.displayName.normalize('NFKC').trim();
-      if (!displayName || /[\p{Cc}\p{Cf}]/u.test(displayName)) throw new DomainError('request.invalid', 'the display name is empty or has control characters', { field: 'displayName' });
+      if (!displayName || /[\p{Cc}\p{Cf}]/u.test(displayName)) {
+        throw fieldError('request.invalid', 'displayName', [{ en: 'is empty or has control characters', zh: '不能为空或含有控制字符' }], 'display name');
+      }
       const unitId = input.unitId ?? null;
       await checkRoleUnit(input.role, unitId);
       const deviceId = input.deviceId ? normalizeDeviceId(input.deviceId) : null;
-      if (input.deviceId && !deviceId) throw new DomainError('request.invalid', 'the device id must be an IMSI, IMEI, ESN or MEID (8–16 hex digits)', { field: 'deviceId' });
+      if (input.deviceId && !deviceId) throw fieldError('request.invalid', 'deviceId', [deviceIdProblem], 'device id');
       const generated = input.password === undefined ? temporaryPassword() : undefined;
       const password = normalizePassword(input.password ?? generated!);
       checkPassword(password, { username, mobile }, 'password');
@@ -156,8 +200,9 @@ export function createAccounts(deps: {
         boundDeviceId: deviceId, requireDeviceBinding: input.requireDeviceBinding ?? false, createdAt: at, updatedAt: at,
       };
       await ds.transaction(async (tx) => {
-        if (await repo(tx).findOne({ where: { username } })) throw new DomainError('user.exists', `the username ${username} is taken`, { field: 'username' });
+        if (await repo(tx).findOne({ where: { username } })) throw fieldError('user.exists', 'username', [{ en: `${username} is taken`, zh: `${username} 已被使用，请换一个` }]);
         await repo(tx).insert(row);
+        await deps.directory?.(changeOf(row, null), tx);
         await auditAs(actor, 'user.create', username, { role: row.role, unitId, requireDeviceBinding: row.requireDeviceBinding, deviceId }, tx);
       });
       return { account: present(row), ...(generated ? { temporaryPassword: generated } : {}) };
@@ -178,9 +223,10 @@ export function createAccounts(deps: {
     async setDisabled(username: string, disabled: boolean, actor: Actor): Promise<AccountView> {
       return ds.transaction(async (tx) => {
         const account = await load(username, tx);
-        if (disabled && actor.principal?.username === account.username) throw new DomainError('user.self_change', 'you cannot disable your own account');
+        if (disabled && actor.principal?.username === account.username) throw new DomainError('user.self_change', 'you cannot disable your own account', { detailZh: '不能停用自己的账号' });
         await repo(tx).update({ username: account.username }, { disabled, updatedAt: now() });
         if (disabled) await endSessions(account.username, 'disabled', tx);
+        if (account.disabled !== disabled) await deps.directory?.(changeOf({ ...account, disabled }, account), tx);
         await auditAs(actor, disabled ? 'user.disable' : 'user.enable', account.username, null, tx);
         return present({ ...account, disabled });
       });
@@ -215,7 +261,7 @@ export function createAccounts(deps: {
     /** Binds the account to a device (null: unbinds; with requireBinding the next sign-in binds). */
     async bindDevice(username: string, rawDeviceId: string | null, requireBinding: boolean | undefined, actor: Actor): Promise<AccountView> {
       const deviceId = rawDeviceId === null ? null : normalizeDeviceId(rawDeviceId);
-      if (rawDeviceId !== null && !deviceId) throw new DomainError('request.invalid', 'the device id must be an IMSI, IMEI, ESN or MEID (8–16 hex digits)', { field: 'deviceId' });
+      if (rawDeviceId !== null && !deviceId) throw fieldError('request.invalid', 'deviceId', [deviceIdProblem], 'device id');
       return ds.transaction(async (tx) => {
         const account = await load(username, tx);
         const changes = { boundDeviceId: deviceId, requireDeviceBinding: requireBinding ?? account.requireDeviceBinding, updatedAt: now() };
@@ -230,9 +276,12 @@ export function createAccounts(deps: {
       await checkRoleUnit(role, unitId);
       return ds.transaction(async (tx) => {
         const account = await load(username, tx);
-        if (actor.principal?.username === account.username && role !== 'admin') throw new DomainError('user.self_change', 'you cannot remove your own admin role');
+        if (actor.principal?.username === account.username && role !== 'admin') throw new DomainError('user.self_change', 'you cannot remove your own admin role', { detailZh: '不能取消自己的管理员角色' });
         await repo(tx).update({ username: account.username }, { role, unitId, updatedAt: now() });
-        if (account.role !== role || account.unitId !== unitId) await endSessions(account.username, 'role_change', tx);
+        if (account.role !== role || account.unitId !== unitId) {
+          await endSessions(account.username, 'role_change', tx);
+          await deps.directory?.(changeOf({ ...account, role, unitId }, account), tx);
+        }
         await auditAs(actor, 'user.role', account.username, { from: { role: account.role, unitId: account.unitId }, to: { role, unitId } }, tx);
         return present({ ...account, role, unitId });
       });
@@ -248,8 +297,10 @@ export function createAccounts(deps: {
       const recent = [account.passwordHash, ...account.passwordHistory].slice(0, Math.max(policy.history, 1));
       for (const old of recent) {
         if (await verifyPassword(old, password)) {
-          const message = policy.history > 1 ? `must not be one of the last ${policy.history} passwords` : 'must differ from the current password';
-          throw new DomainError('password.policy', `the password ${message}`, { field: 'newPassword', errors: [{ field: 'newPassword', message }] });
+          const problem = policy.history > 1
+            ? { en: `must not be one of the last ${policy.history} passwords`, zh: `不能与最近 ${policy.history} 次用过的密码相同` }
+            : { en: 'must differ from the current password', zh: '不能与当前密码相同' };
+          throw fieldError('password.policy', 'newPassword', [problem], 'password');
         }
       }
       const passwordHash = await hashPassword(password);

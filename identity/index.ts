@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import type { AuthConfig } from '../api/src/config.js';
 import type { Role } from '../api/src/http/principal.js';
 import type { AuditLog } from '../audit/index.js';
-import { createAccounts } from './accounts.js';
+import { createAccounts, type DirectoryHook } from './accounts.js';
 import { createAuthenticate, csrfCookie, sessionCookie } from './authenticate.js';
 import { createOidcVerifier } from './oidc.js';
 import { createOidcWeb } from './oidc-web.js';
@@ -39,13 +39,15 @@ export function createIdentity(deps: {
   audit: AuditLog;
   now?: () => Date;
   unitExists?: (unitId: string) => Promise<boolean>;
+  /** Keeps other folders' directories of people (the units' officers and leads) in step with the accounts. */
+  directory?: DirectoryHook;
 }) {
   const { dataSource, audit } = deps;
   const auth = deps.config.auth;
   const now = deps.now ?? (() => new Date());
   const signer = createTokenSigner(loadSessionSecret(auth.sessionSecret, deps.config.dataDir), auth.accessTokenMinutes);
   const sessions = createSessionStore({ dataSource, signer, sessionHours: auth.sessionHours, now });
-  const accounts = createAccounts({ dataSource, policy: auth.password, audit, sessions, now, unitExists: deps.unitExists });
+  const accounts = createAccounts({ dataSource, policy: auth.password, audit, sessions, now, unitExists: deps.unitExists, directory: deps.directory });
   const signIn = createSignIn({ dataSource, auth, accounts, sessions, audit, now });
   const oidc = auth.kind === 'oidc' ? createOidcVerifier({ issuer: auth.oidc.issuer!, audience: auth.oidc.audience }) : null;
   void dummyHash(); // made now so the first sign-in is not slower than the rest
@@ -93,5 +95,5 @@ export { registerIdentityRoutes } from './routes.js';
 export { createOidcVerifier, principalFromClaims, rolePriority, type OidcVerifier } from './oidc.js';
 export { sessionCookie, csrfCookie, csrfHeader } from './authenticate.js';
 export { usernameProblem, normalizeUsername } from './username.js';
-export { accountContact } from './accounts.js';
+export { accountContact, type AccountChange, type DirectoryHook } from './accounts.js';
 export { passwordProblems, commonPasswords } from './password-policy.js';

@@ -151,7 +151,9 @@ export function createSignIn(deps: { dataSource: DataSource; auth: AuthConfig; a
       if (!(await verifyPassword(account.passwordHash, normalizePassword(currentPassword)))) {
         const locked = await countFailure(account, origin, 'password.change');
         if (locked) throw new DomainError('auth.locked', lockedMessage);
-        throw new DomainError('auth.invalid_credentials', 'the current password is wrong', { field: 'currentPassword' });
+        throw new DomainError('auth.invalid_credentials', 'the current password is wrong', {
+          field: 'currentPassword', errors: [{ field: 'currentPassword', message: 'is wrong', messageZh: '当前密码不正确' }], detailZh: '当前密码不正确',
+        });
       }
       await accounts.replacePassword(account, newPassword, { principal, origin });
       return sessions.create({ ...account, mustChangePassword: false, deviceId: account.boundDeviceId }, kind, origin);

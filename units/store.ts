@@ -17,6 +17,18 @@ import {
 } from './schema.js';
 import type { ValidateFunction } from 'ajv';
 
+/** A user account as the officer directory and the unit leads see it (units/ knows no accounts). */
+export interface DirectoryPerson {
+  username: string;
+  displayName: string;
+  mobile: string;
+  role: string;
+  unitId: string | null;
+  disabled: boolean;
+  /** The role and unit before this change (null: a new account). */
+  previous: { role: string; unitId: string | null } | null;
+}
+
 /** An area without its geometry (lists). */
 export interface AreaSummary {
   id: string;
@@ -226,6 +238,39 @@ export class UnitStore {
       const regular = o.dutyWeekdays.includes(weekday);
       return { ...o, onDuty: regular, shifts: regular ? ['full'] : [] };
     });
+  }
+
+  /**
+   * Keeps the officer directory and the unit leads in step with a user account, in the
+   * account's own transaction (identity's directory hook, wired by the composition root): an
+   * officer account of a unit is that unit's officer (its name, phone and whether it may act
+   * follow the account; duty days and positions stay), an account that stops being an officer
+   * stays listed but inactive (rosters and history name it), and a unit lead account is listed
+   * as its unit's lead — and no longer as the lead of the unit it left.
+   */
+  async syncAccount(m: EntityManager, person: DirectoryPerson): Promise<void> {
+    const existing = await m.findOneBy(OfficerEntity, { username: person.username });
+    if (person.role === 'officer' && person.unitId) {
+      await this.requireUnits(m, [person.unitId], 'unitId');
+      await m.save(OfficerEntity, {
+        username: person.username, displayName: person.displayName, unitId: person.unitId, phone: person.mobile || existing?.phone || null,
+        dutyWeekdays: existing?.dutyWeekdays ?? [1, 2, 3, 4, 5], lastLng: existing?.lastLng ?? null, lastLat: existing?.lastLat ?? null,
+        lastPositionAt: existing?.lastPositionAt ?? null, active: !person.disabled,
+      } satisfies OfficerRow);
+    } else if (existing?.active) {
+      await m.update(OfficerEntity, { username: person.username }, { active: false });
+    }
+    const before = person.previous;
+    if (before?.role === 'unit-lead' && before.unitId && (person.role !== 'unit-lead' || person.unitId !== before.unitId)) {
+      await m.delete(UnitLeadEntity, { username: person.username, unitId: before.unitId });
+    }
+    if (person.role === 'unit-lead' && person.unitId) {
+      await this.requireUnits(m, [person.unitId], 'unitId');
+      await m.save(UnitLeadEntity, { username: person.username, unitId: person.unitId });
+    }
+    await m.createQueryBuilder().update(UnitsRevisionEntity).set({ revision: () => 'revision + 1' }).where('id = :id', { id: 1 }).execute();
+    // the caller commits; an index rebuilt before that reads the old revision and checks again later
+    for (const listener of this.listeners) listener();
   }
 
   // --- unit leads ----------------------------------------------------------------------------

@@ -54,6 +54,8 @@ export async function startServer(config: Config, log: (line: string) => void = 
   const identity = createIdentity({
     dataSource: platform.dataSource, audit, config: { auth: config.auth, dataDir: config.dataDir },
     unitExists: async (unitId) => (await platform.units.listUnits()).some((u) => u.id === unitId),
+    // an officer or unit lead account made or changed on the users page is in its unit's lists at once
+    directory: (change, tx) => platform.units.syncAccount(tx, change),
   });
   const laws = createLawLibrary({ dataSource: platform.dataSource, config: config.laws });
   if (config.seedDemo) {

@@ -123,13 +123,14 @@ describe('browser: admin pages, maps and the modeler', function () {
     await page.locator('[data-list="audit"] tbody tr').first().waitFor();
     const filter = page.locator('form[data-form="audit-filter"]');
     await filter.getByLabel('操作人').fill('admin');
-    await filter.getByLabel('操作', { exact: true }).fill('category.*');
+    await filter.getByLabel('操作', { exact: true }).selectOption('category.*');
     const hourAgo = new Date(Date.now() - 3_600_000 + 8 * 3_600_000).toISOString().slice(0, 16); // Asia/Shanghai wall time
     await filter.getByLabel('起始时间').fill(hourAgo);
     await filter.getByRole('button', { name: '筛选' }).click();
     const edit = page.locator('tr[data-action="category.update"]');
     await edit.first().waitFor();
     expect(await edit.first().locator('[data-field="target"]').textContent()).to.equal('illegal-stacking');
+    expect(await edit.first().locator('[data-field="action"]').textContent()).to.equal('修改类别');
     expect(await page.locator('[data-list="audit"] tbody tr').count()).to.equal(await page.locator('[data-list="audit"] tbody tr[data-action^="category."]').count());
     await shot(page, 'web-24-admin-audit');
     await filter.getByLabel('截止时间').fill(hourAgo);

@@ -36,7 +36,8 @@ export async function api<T = unknown>(method: string, url: string, body?: unkno
   const type = response.headers.get('content-type') ?? '';
   const data = type.includes('json') ? await response.json() : null;
   if (!response.ok) {
-    if (response.status === 401 && !url.startsWith('/auth/login')) onUnauthorized();
+    // a wrong password at sign-in or at a password change is an answer, not the end of the session
+    if (response.status === 401 && !url.startsWith('/auth/login') && url !== '/auth/password') onUnauthorized();
     throw new ApiError(response.status, data ?? {});
   }
   return data as T;
@@ -82,7 +83,11 @@ export async function withRetry<T>(attempt: () => Promise<T>, tries = 4): Promis
   }
 }
 
-export interface User { username: string; displayName: string; role: 'dispatcher' | 'inspector' | 'unit-lead' | 'officer' | 'admin'; unitId: string | null }
+export interface User {
+  username: string; displayName: string; role: 'dispatcher' | 'inspector' | 'unit-lead' | 'officer' | 'admin'; unitId: string | null;
+  /** A temporary or expired password: the session may only change it (web/src/pages/change-password.tsx). */
+  mustChangePassword?: boolean;
+}
 
 export interface TaskItem {
   id: string; caseId: string; caseNumber: string; caseStatus: string; category: string; address: string; description: string;

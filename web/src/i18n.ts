@@ -29,6 +29,43 @@ const zh = {
   myPart: '我办理：', lastDone: '最近办理', noCases: '暂无案件', listSep: '、',
   smsQueued: '待发送', smsSubmitted: '已发送', smsDelivered: '已送达', smsFailed: '发送失败', smsReceived: '收到的短信',
   laws: '执法文件', lawSearch: '搜索法规条文', lawSearchHint: '如：占道经营、罚款、LED', lawTitle: '标题', lawIssuer: '发布机关', lawDocNumber: '文号', lawEffectiveDate: '施行日期', lawEffective: '现行有效', lawRepealed: '已废止', lawUpload: '上传执法文件', lawFile: '文件（PDF、Word .docx、ODT、Markdown 或文本）', lawUploaded: '已上传', lawDownload: '下载原文', lawNoResults: '没有找到相关文件', lawMatches: '处匹配', lawNextMatch: '下一处', lawPrevMatch: '上一处', lawBackToResults: '返回搜索结果', lawMarkRepealed: '标记为已废止', lawMarkEffective: '恢复为现行有效',
+  newUser: '新建用户',
+  mobile: '手机号码',
+  temporaryPassword: '临时密码',
+  generatePassword: '自动生成临时密码',
+  typePassword: '自行设定临时密码',
+  passwordShownOnce: '临时密码只显示这一次：请当面或电话告知本人，首次登录后须修改。',
+  passwordFor: '的临时密码',
+  userCreated: '已新建用户',
+  resetPassword: '重置密码',
+  disableUser: '停用',
+  enableUser: '启用',
+  changeRole: '修改角色',
+  unbindDevice: '解绑设备',
+  confirm: '确定',
+  close: '关闭',
+  confirmReset: '将为 {name} 生成新的临时密码，其所有登录会话立即结束，下次登录须修改密码。',
+  confirmDisable: '停用后 {name} 的所有登录会话立即结束，且不能再登录（执法队员不再出现在指派名单中）。',
+  confirmEnable: '启用后 {name} 可以重新登录。',
+  confirmUnbind: '解绑后 {name} 的登录会话立即结束；如账号须绑定设备，下次登录时绑定新设备。',
+  confirmUnlock: '解除 {name} 的登录锁定？',
+  confirmRole: '修改角色或单位后，{name} 的登录会话立即结束，重新登录后按新角色使用。',
+  roleChanged: '角色已修改',
+  mustChangeUser: '须改密码',
+  chooseUnit: '请选择单位',
+  unitNeeded: '单位负责人和执法队员须选择所属单位',
+  actions: '操作',
+  changePassword: '修改密码',
+  currentPassword: '当前密码',
+  newPassword: '新密码',
+  repeatPassword: '再次输入新密码',
+  passwordsDiffer: '两次输入的新密码不一致',
+  mustChangeHint: '您的密码是管理员设置的临时密码或已过期，请先修改密码，然后才能使用其他功能。',
+  passwordRules: '密码要求：{min}–{max} 个字符，须同时包含字母和数字，不能包含用户名或手机号码，不能是常见密码，不能与最近 {history} 次用过的密码相同。',
+  passwordChanged: '密码已修改',
+  auditTargetUser: '用户',
+  searchUsers: '搜索用户名、姓名或手机号',
+  passwordExpiresAt: '密码到期',
 } as const;
 
 type Key = keyof typeof zh;
@@ -62,6 +99,43 @@ const en: Record<Key, string> = {
   myPart: 'My part: ', lastDone: 'Last handled', noCases: 'No cases', listSep: ', ',
   smsQueued: 'queued', smsSubmitted: 'sent', smsDelivered: 'delivered', smsFailed: 'failed', smsReceived: 'Messages received',
   laws: 'Law documents', lawSearch: 'Search the regulations', lawSearchHint: 'e.g. 占道经营, 罚款, LED', lawTitle: 'Title', lawIssuer: 'Issued by', lawDocNumber: 'Document number', lawEffectiveDate: 'Effective from', lawEffective: 'In force', lawRepealed: 'Repealed', lawUpload: 'Upload a law document', lawFile: 'File (PDF, Word .docx, ODT, Markdown or text)', lawUploaded: 'Uploaded', lawDownload: 'Download original', lawNoResults: 'No matching documents', lawMatches: 'matches', lawNextMatch: 'Next', lawPrevMatch: 'Previous', lawBackToResults: 'Back to results', lawMarkRepealed: 'Mark as repealed', lawMarkEffective: 'Mark as in force',
+  newUser: 'New user',
+  mobile: 'Mobile',
+  temporaryPassword: 'Temporary password',
+  generatePassword: 'Generate a temporary password',
+  typePassword: 'Type a temporary password',
+  passwordShownOnce: 'The temporary password is shown only this once: tell the person directly; they must change it at first sign-in.',
+  passwordFor: 'temporary password of',
+  userCreated: 'User created',
+  resetPassword: 'Reset password',
+  disableUser: 'Disable',
+  enableUser: 'Enable',
+  changeRole: 'Change role',
+  unbindDevice: 'Unbind device',
+  confirm: 'Confirm',
+  close: 'Close',
+  confirmReset: 'A new temporary password will be made for {name}; their sessions end at once and they must change it at the next sign-in.',
+  confirmDisable: 'Disabling ends every session of {name} at once and blocks sign-in (an officer is no longer offered for assignment).',
+  confirmEnable: 'Once enabled, {name} can sign in again.',
+  confirmUnbind: 'Unbinding ends the sessions of {name}; if binding is required, the next sign-in binds the new device.',
+  confirmUnlock: 'Lift the lockout of {name}?',
+  confirmRole: 'Changing the role or unit ends the sessions of {name}; they sign in again with the new role.',
+  roleChanged: 'Role changed',
+  mustChangeUser: 'Must change password',
+  chooseUnit: 'Choose a unit',
+  unitNeeded: 'Unit leads and officers belong to a unit',
+  actions: 'Actions',
+  changePassword: 'Change password',
+  currentPassword: 'Current password',
+  newPassword: 'New password',
+  repeatPassword: 'New password again',
+  passwordsDiffer: 'The two new passwords differ',
+  mustChangeHint: 'Your password is a temporary one from an administrator or has expired: change it before anything else.',
+  passwordRules: 'Password rules: {min}–{max} characters with letters and digits, not your username or mobile number, not a common password, not one of your last {history}.',
+  passwordChanged: 'Password changed',
+  auditTargetUser: 'User',
+  searchUsers: 'Search username, name or mobile',
+  passwordExpiresAt: 'Password expires',
 };
 
 export type Lang = 'zh-CN' | 'en';
@@ -78,8 +152,9 @@ export function setLang(next: Lang): void {
   document.documentElement.lang = next;
 }
 
-export function t(key: Key): string {
-  return lang === 'en' ? en[key] : zh[key];
+export function t(key: Key, values?: Record<string, string | number>): string {
+  const text = lang === 'en' ? en[key] : zh[key];
+  return values ? text.replace(/\{(\w+)\}/g, (all, name: string) => (name in values ? String(values[name]) : all)) : text;
 }
 
 /** Times are stored in UTC and shown in Asia/Shanghai. */

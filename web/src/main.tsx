@@ -11,6 +11,7 @@ import { match, navigate, route } from './router.js';
 import { isDesk, loadSession, signOut, user } from './session.js';
 import { useSignal, signal } from './signal.js';
 import { LoginPage } from './pages/login.js';
+import { ChangePasswordPage } from './pages/change-password.js';
 import { TaskListPage } from './pages/tasklist.js';
 import { TaskPage } from './pages/task.js';
 import { CasePage } from './pages/case.js';
@@ -29,6 +30,7 @@ function Page({ path }: { path: string }) {
   if (match('/cases/new', path)) return <NewCasePage />;
   if ((p = match('/cases/:id', path))) return <CasePage id={p.id} />;
   if (match('/sms', path)) return <SmsPage />;
+  if (match('/password', path)) return <ChangePasswordPage forced={false} />;
   if ((p = match('/laws/:id', path))) return <LawReaderPage id={p.id} path={path} />;
   if (match('/laws', path)) return <LawsPage path={path} />;
   if (path.startsWith('/admin/')) return <AdminRoute path={path} />;
@@ -44,7 +46,22 @@ function App() {
   }, [me, path]);
   if (me === undefined) return <p class="boot">{t('loading')}</p>;
   if (me === null) return <LoginPage />;
+  // a temporary or expired password: nothing else until it is changed (the server refuses the rest too)
+  if (me.mustChangePassword) return <PasswordGate me={me} />;
   return <Shell me={me} path={path} />;
+}
+
+function PasswordGate({ me }: { me: NonNullable<ReturnType<typeof user.get>> }) {
+  return (
+    <>
+      <header class="top">
+        <span class="brand">{t('appName')}</span>
+        <span class="who" title={me.username}>{me.displayName}</span>
+        <button type="button" class="link" onClick={() => void signOut()}>{t('signOut')}</button>
+      </header>
+      <main id="main" tabIndex={-1}><ChangePasswordPage forced /></main>
+    </>
+  );
 }
 
 function Shell({ me, path }: { me: NonNullable<ReturnType<typeof user.get>>; path: string }) {
@@ -72,6 +89,7 @@ function Shell({ me, path }: { me: NonNullable<ReturnType<typeof user.get>>; pat
           {me.role === 'admin' && <a href="/admin/modeler">{t('modeler')}</a>}
         </nav>
         <span class="who" title={me.username}>{me.displayName}</span>
+        <a href="/password" aria-current={path.startsWith('/password') ? 'page' : undefined}>{t('changePassword')}</a>
         <button type="button" class="link" onClick={switchLang} lang={currentLang() === 'en' ? 'zh-CN' : 'en'}>{t('language')}</button>
         <button type="button" class="link" onClick={() => void signOut()}>{t('signOut')}</button>
       </header>

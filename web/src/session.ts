@@ -19,6 +19,13 @@ export async function signIn(username: string, password: string): Promise<User> 
   return answer.user;
 }
 
+/** Changes my password; the server ends my other sessions and answers with a fresh one. */
+export async function changePassword(currentPassword: string, newPassword: string): Promise<User> {
+  const answer = await post<{ user: User }>('/auth/password', { currentPassword, newPassword });
+  user.set(answer.user);
+  return answer.user;
+}
+
 export async function signOut(): Promise<void> {
   await post('/auth/logout').catch(() => undefined);
   user.set(null);

@@ -8,7 +8,9 @@ import { api, get, post } from '../../api.js';
 import { t } from '../../i18n.js';
 import { LazyMap } from '../../ui/lazy-map.js';
 import type { MapArea } from '../../ui/map.js';
-import { ErrorNote } from './shared.js';
+import { Dialog } from '../../ui/dialog.js';
+import { categoryName, useCategories } from '../../ui/categories.js';
+import { ErrorNote, useList, type UnitRow } from './shared.js';
 
 interface AreaSummary { id: string; name: string; kind: 'street' | 'grid'; defaultUnitId: string | null; categoryUnits: Record<string, string> }
 interface ImportResult { created: number; updated: number; removed: number }
@@ -21,6 +23,10 @@ export function AreasPage() {
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ImportResult | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [removing, setRemoving] = useState<AreaSummary | null>(null);
+  const units = useList<UnitRow>('/units');
+  const categories = useCategories();
+  const unitName = (id: string | null) => (id ? units.items.find((u) => u.id === id)?.name ?? id : '—');
 
   async function load() {
     const [list, collection] = await Promise.all([
@@ -58,7 +64,7 @@ export function AreasPage() {
   }
 
   async function remove(id: string) {
-    if (!confirm(`${t('confirmRemove')} ${id}`)) return;
+    setRemoving(null);
     try {
       await api('DELETE', `/areas/${encodeURIComponent(id)}`);
       await load();
@@ -90,14 +96,19 @@ export function AreasPage() {
             {areas.map((a) => (
               <tr key={a.id} data-area={a.id} aria-selected={selected === a.id}>
                 <td><button type="button" class="link" onClick={() => setSelected(a.id)}>{a.id}</button></td>
-                <td>{a.name}</td><td data-kind={a.kind}>{a.kind === 'grid' ? t('kindGrid') : t('kindStreetArea')}</td><td>{a.defaultUnitId ?? '—'}</td>
-                <td class="small">{Object.entries(a.categoryUnits).map(([c, u]) => `${c} → ${u}`).join(' · ')}</td>
-                <td><button type="button" class="link" onClick={() => void remove(a.id)}>{t('remove')}</button></td>
+                <td>{a.name}</td><td data-kind={a.kind}>{a.kind === 'grid' ? t('kindGrid') : t('kindStreetArea')}</td><td title={a.defaultUnitId ?? ''}>{unitName(a.defaultUnitId)}</td>
+                <td class="small">{Object.entries(a.categoryUnits).map(([c, u]) => `${categoryName(categories, c)} → ${unitName(u)}`).join(' · ')}</td>
+                <td><button type="button" class="link" onClick={() => setRemoving(a)}>{t('remove')}</button></td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      {removing && (
+        <Dialog name="remove-area" title={`${t('remove')}：${removing.name}`} confirm={t('remove')} danger onConfirm={() => void remove(removing.id)} onClose={() => setRemoving(null)}>
+          <p>{t('confirmRemove')}</p>
+        </Dialog>
+      )}
     </section>
   );
 }

@@ -1,11 +1,12 @@
 /**
- * Admin page: the audit log, newest first — filter by actor, action (exact, or a prefix like
- * `category.*`), outcome and a time range typed in Asia/Shanghai time; page back with the
- * server's `nextBefore` cursor.
+ * Admin page: the audit log, newest first, its actions in words (audit-actions.ts) — filter by
+ * actor, action (one, or a group like all of `category.*`), outcome and a time range typed in
+ * Asia/Shanghai time; page back with the server's `nextBefore` cursor.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../../api.js';
-import { formatTime, roleLabel, t } from '../../i18n.js';
+import { currentLang, formatTime, roleLabel, t } from '../../i18n.js';
+import { auditActionGroups, auditActionLabel, auditActions } from './audit-actions.js';
 import { ErrorNote } from './shared.js';
 
 interface Entry {
@@ -31,6 +32,12 @@ function query(filter: Filter, before: number | null): string {
 
 const outcomeKeys = { success: 'outcomeSuccess', failure: 'outcomeFailure', refused: 'outcomeRefused' } as const;
 
+/** `user:wangqiang` → 用户 wangqiang; other targets (case numbers, codes) are data and stay. */
+function targetText(target: string | null): string {
+  if (!target) return '';
+  return target.startsWith('user:') ? `${t('auditTargetUser')} ${target.slice(5)}` : target;
+}
+
 export function AuditPage() {
   const [filter, setFilter] = useState<Filter>({ actor: '', action: '', outcome: '', from: '', to: '' });
   const [applied, setApplied] = useState<Filter>(filter);
@@ -39,6 +46,7 @@ export function AuditPage() {
   const [page, setPage] = useState<{ entries: Entry[]; nextBefore: number | null } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const before = cursors[cursors.length - 1];
+  const lang = currentLang();
 
   useEffect(() => {
     let live = true;
@@ -65,7 +73,11 @@ export function AuditPage() {
       <h1>{t('auditLog')}</h1>
       <form class="card filters" onSubmit={apply} data-form="audit-filter" role="search">
         <label>{t('actor')}<input name="actor" maxLength={128} value={filter.actor} onInput={set('actor')} /></label>
-        <label>{t('action')}<input name="action" maxLength={64} value={filter.action} onInput={set('action')} placeholder="category.*" /></label>
+        <label>{t('action')}<select name="action" aria-label={t('action')} value={filter.action} onChange={set('action')}>
+          <option value="">{t('all')}</option>
+          {Object.entries(auditActionGroups).map(([code, words]) => <option key={code} value={code}>{lang === 'en' ? words.en : words.zh}</option>)}
+          {Object.keys(auditActions).map((code) => <option key={code} value={code}>{auditActionLabel(code, lang)}</option>)}
+        </select></label>
         <label>{t('outcome')}<select name="outcome" value={filter.outcome} onChange={set('outcome')}>
           <option value="">{t('all')}</option>
           {(['success', 'failure', 'refused'] as const).map((o) => <option key={o} value={o}>{t(outcomeKeys[o])}</option>)}
@@ -87,8 +99,8 @@ export function AuditPage() {
                   <td>{e.seq}</td>
                   <td><time dateTime={e.at}>{formatTime(e.at)}</time></td>
                   <td>{!e.actor || e.actor === 'system' || e.actor.startsWith('worker:') ? t('systemActor') : e.actor} {e.actorRole && <span class="muted small">{roleLabel(e.actorRole)}</span>}</td>
-                  <td><code lang="zxx">{e.action}</code></td>
-                  <td data-field="target" lang="zxx">{e.target ?? ''}</td>
+                  <td data-field="action" title={e.action}>{auditActionLabel(e.action, lang)}</td>
+                  <td data-field="target" lang={e.target?.startsWith('user:') ? undefined : 'zxx'}>{targetText(e.target)}</td>
                   <td>{e.outcome === 'success' ? t(outcomeKeys[e.outcome]) : <span class="tag warn">{t(outcomeKeys[e.outcome])}</span>}</td>
                   <td class="small">{e.ip ?? ''}</td>
                   <td class="small detail"><code lang="zxx">{e.detail ? JSON.stringify(e.detail).slice(0, 200) : ''}</code></td>

@@ -97,15 +97,20 @@ function UnitDetail({ unit }: { unit: UnitRow }) {
   const [roster, setRoster] = useState<RosterEntry[]>([]);
   const [officer, setOfficer] = useState<Officer | null>(null);
   const [lead, setLead] = useState('');
+  /** The unit lead accounts, for the leads' names and the add form's choices. */
+  const [leadAccounts, setLeadAccounts] = useState<{ username: string; displayName: string; unitId: string | null }[]>([]);
+  const nameOf = (username: string) => leadAccounts.find((a) => a.username === username)?.displayName ?? username;
   const [error, setError] = useState<unknown>(null);
   const dates = nextDates(14);
 
   async function load() {
-    const [o, l, r] = await Promise.all([
+    const [o, l, r, accounts] = await Promise.all([
       get<Officer[]>(`/officers?unitId=${encodeURIComponent(unit.id)}`),
       get<Lead[]>(`/unit-leads?unitId=${encodeURIComponent(unit.id)}`),
       get<RosterEntry[]>(`/rosters?from=${dates[0]}&to=${dates[dates.length - 1]}&unitId=${encodeURIComponent(unit.id)}`),
+      get<{ users: { username: string; displayName: string; unitId: string | null }[] }>('/users?role=unit-lead&limit=200'),
     ]);
+    setLeadAccounts(accounts.users);
     setOfficers(o);
     setLeads(l);
     setRoster(r);
@@ -145,11 +150,14 @@ function UnitDetail({ unit }: { unit: UnitRow }) {
       <h3>{t('unitLeads')}</h3>
       <ul class="plain" data-list="leads">
         {leads.map((l) => (
-          <li key={l.username}>{l.username} <button type="button" class="link" onClick={act(() => api('DELETE', `/unit-leads/${encodeURIComponent(unit.id)}/${encodeURIComponent(l.username)}`))}>{t('remove')}</button></li>
+          <li key={l.username} data-lead={l.username}>{nameOf(l.username)} <span class="muted small">{l.username}</span> <button type="button" class="link" onClick={act(() => api('DELETE', `/unit-leads/${encodeURIComponent(unit.id)}/${encodeURIComponent(l.username)}`))}>{t('remove')}</button></li>
         ))}
       </ul>
       <form class="inline" onSubmit={addLead}>
-        <label>{t('username')}<input name="lead" required maxLength={128} value={lead} onInput={(e) => setLead(e.currentTarget.value)} /></label>
+        <label>{t('username')}<input name="lead" required maxLength={128} list="lead-accounts" value={lead} onInput={(e) => setLead(e.currentTarget.value)} /></label>
+        <datalist id="lead-accounts">
+          {leadAccounts.filter((a) => !leads.some((l) => l.username === a.username)).map((a) => <option key={a.username} value={a.username}>{a.displayName}</option>)}
+        </datalist>
         <button type="submit">{t('add')}</button>
       </form>
 
