@@ -29,7 +29,7 @@ describe('browser: the zh-CN pages speak Chinese', function () {
     dispatcher1: ['/', '/?view=done', '/?view=closed', '/?view=search', '/cases/new', '/sms', '/laws'],
     inspector1: ['/', '/?view=done', '/laws'],
     wangqiang: ['/', '/?view=done', '/laws'],
-    zhangwei: ['/', '/laws'],
+    zhangwei: ['/', '/laws', '/password'],
     admin: ['/', '/admin/users', '/admin/units', '/admin/areas', '/admin/categories', '/admin/audit', '/admin/modeler', '/sms', '/laws'],
   };
 
