@@ -8,7 +8,8 @@ import { expect } from 'chai';
 import { strToU8, zipSync } from 'fflate';
 import { isDomainError } from '../errors/index.js';
 import { extractDocument, type ExtractOptions } from './extract.js';
-import { boundedCopy, centralDirectory, ZipTooLarge } from './zip.js';
+import { InflateTooLarge } from './inflate.js';
+import { boundedCopy, centralDirectory } from './zip.js';
 import { buildDocx, buildOdt } from './fixtures/office-files.js';
 import { sampleParagraphs, sampleTitle } from './fixtures/sample.js';
 import { reflowLines, tidyText } from './text.js';
@@ -109,7 +110,7 @@ describe('law document text extraction', function () {
       else if (lying.readUInt32LE(at) === 0x02014b50) lying.writeUInt32LE(1_000, at + 24);
     }
     expect(centralDirectory(lying).every((e) => e.declaredSize === 1_000)).to.equal(true);
-    expect(() => boundedCopy(lying, 1024 * 1024)).to.throw(ZipTooLarge);
+    expect(() => boundedCopy(lying, 1024 * 1024)).to.throw(InflateTooLarge);
     expect(boundedCopy(big, 16 * 1024 * 1024).files.get('word/document.xml')?.length).to.be.above(8 * 1024 * 1024);
     const before = process.memoryUsage().rss;
     await refused(lying, 'law.too_large', { maxInflatedBytes: 1024 * 1024 });

@@ -11,8 +11,9 @@ import { DomainError } from '../errors/index.js';
 import type { LawFormat } from './entities.js';
 import { strFromU8 } from 'fflate';
 import { docxText, odtText } from './office.js';
-import { boundedCopy, centralDirectory, pdfFlateWithin, ZipTooLarge, type ZipEntry } from './zip.js';
-import { pdfText } from './pdf.js';
+import { InflateTooLarge } from './inflate.js';
+import { pdfFlateWithin, pdfText } from './pdf.js';
+import { boundedCopy, centralDirectory, type ZipEntry } from './zip.js';
 import { tidyText } from './text.js';
 
 export interface ExtractedDocument {
@@ -131,7 +132,7 @@ async function officeText(bytes: Buffer, options: ExtractOptions): Promise<{ for
     // readers use (laws/zip.ts), and give them only what was counted
     copy = boundedCopy(bytes, limit);
   } catch (error) {
-    if (error instanceof ZipTooLarge) throw new DomainError('law.too_large', `the document inflates to more than ${limit} bytes (it declares ${declared})`, { field: 'file' });
+    if (error instanceof InflateTooLarge) throw new DomainError('law.too_large', `the document inflates to more than ${limit} bytes (it declares ${declared})`, { field: 'file' });
     throw unreadable(`the ${isDocx ? '.docx' : '.odt'} file is damaged: ${(error as Error).message}`, error);
   }
   const text = (name: string) => { const f = copy.files.get(name); return f ? strFromU8(f) : null; };
@@ -156,7 +157,7 @@ export async function extractDocument(bytes: Buffer, options: ExtractOptions = {
     try {
       pdfFlateWithin(bytes, limit);
     } catch (error) {
-      if (error instanceof ZipTooLarge) throw new DomainError('law.too_large', `the PDF's streams inflate to more than ${limit} bytes`, { field: 'file' });
+      if (error instanceof InflateTooLarge) throw new DomainError('law.too_large', `the PDF's streams inflate to more than ${limit} bytes`, { field: 'file' });
       throw error;
     }
     try {

@@ -5,7 +5,9 @@
 import { expect } from 'chai';
 import { unzipSync } from 'fflate';
 import { hiddenBombDocx, pdfBomb, types } from './fixtures/bombs.js';
-import { boundedCopy, centralDirectory, pdfFlateWithin, ZipTooLarge } from './zip.js';
+import { InflateTooLarge } from './inflate.js';
+import { pdfFlateWithin } from './pdf.js';
+import { boundedCopy, centralDirectory } from './zip.js';
 import { extractDocument } from './extract.js';
 
 describe('laws: zip archives read through their central directory, bounded', () => {
@@ -14,7 +16,7 @@ describe('laws: zip archives read through their central directory, bounded', () 
     expect(bomb.length).to.be.below(100 * 1024);
     // what a reader sees: the document, declaring 1,000 bytes
     expect(centralDirectory(bomb).map((e) => [e.name, e.declaredSize])).to.deep.equal([['[Content_Types].xml', types.length], ['word/document.xml', 1_000]]);
-    expect(() => boundedCopy(bomb, 4 * 1024 * 1024)).to.throw(ZipTooLarge);
+    expect(() => boundedCopy(bomb, 4 * 1024 * 1024)).to.throw(InflateTooLarge);
     const before = process.memoryUsage().rss;
     try {
       await extractDocument(bomb, { maxInflatedBytes: 4 * 1024 * 1024 });
@@ -49,7 +51,7 @@ describe('laws: zip archives read through their central directory, bounded', () 
   it('counts what a PDF\'s Flate streams inflate to before pdf.js inflates them (a page that inflates to 64 MiB)', async () => {
     const bomb = pdfBomb(64 * 1024 * 1024);
     expect(bomb.length).to.be.below(256 * 1024);
-    expect(() => pdfFlateWithin(bomb, 8 * 1024 * 1024)).to.throw(ZipTooLarge);
+    expect(() => pdfFlateWithin(bomb, 8 * 1024 * 1024)).to.throw(InflateTooLarge);
     expect(() => pdfFlateWithin(bomb, 128 * 1024 * 1024)).to.not.throw();
     try {
       await extractDocument(bomb, { maxInflatedBytes: 8 * 1024 * 1024 });

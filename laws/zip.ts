@@ -6,13 +6,8 @@
  * bound — never trusting a declared size. What passed is handed on as a new archive of stored
  * (uncompressed) entries, so the reader after us has nothing left to inflate.
  */
-import { Inflate, zipSync, type Zippable } from 'fflate';
-
-export class ZipTooLarge extends Error {
-  constructor(readonly limit: number) {
-    super(`the archive inflates to more than ${limit} bytes`);
-  }
-}
+import { zipSync, type Zippable } from 'fflate';
+import { InflateBudget } from './inflate.js';
 
 export interface ZipEntry {
   name: string;
@@ -62,7 +57,7 @@ export function centralDirectory(bytes: Uint8Array): ZipEntry[] {
 
 /**
  * Every entry the central directory lists, inflated with the total counted against `limit`
- * (ZipTooLarge past it), as a new archive of stored entries, with the entries by name. Throws an
+ * (InflateTooLarge past it), as a new archive of stored entries, with the entries by name. Throws an
  * ordinary Error for a damaged archive or an unknown compression method.
  */
 export function boundedCopy(bytes: Uint8Array, limit: number): { archive: Uint8Array; files: Map<string, Uint8Array> } {
@@ -77,7 +72,7 @@ export function boundedCopy(bytes: Uint8Array, limit: number): { archive: Uint8A
 function inflateEntries(bytes: Uint8Array, limit: number, keep: boolean): Map<string, Uint8Array> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const files = new Map<string, Uint8Array>();
-  let total = 0;
+  const budget = new InflateBudget(limit);
   for (const entry of centralDirectory(bytes)) {
     const at = entry.localOffset;
     if (at + 30 > bytes.length || view.getUint32(at, true) !== LOCAL) throw new Error(`no local header for ${entry.name}`);
@@ -86,21 +81,10 @@ function inflateEntries(bytes: Uint8Array, limit: number, keep: boolean): Map<st
     const data = bytes.subarray(start, start + entry.compressedSize);
     let content: Uint8Array;
     if (entry.method === 0) {
-      total += data.length;
-      if (total > limit) throw new ZipTooLarge(limit);
+      budget.take(data.length);
       content = data;
     } else if (entry.method === 8) {
-      const chunks: Uint8Array[] = [];
-      const inflate = new Inflate((chunk) => {
-        total += chunk.length;
-        if (total > limit) throw new ZipTooLarge(limit);
-        if (keep) chunks.push(chunk);
-      });
-      // in small slices: one push can inflate ~1,000 times its size before the count sees it
-      const slice = 4096;
-      for (let from = 0; from < data.length; from += slice) inflate.push(data.subarray(from, Math.min(data.length, from + slice)), from + slice >= data.length);
-      if (!data.length) inflate.push(new Uint8Array(0), true);
-      content = concat(chunks);
+      content = budget.inflate(data, keep);
     } else {
       throw new Error(`${entry.name} uses compression method ${entry.method}`);
     }
@@ -108,55 +92,4 @@ function inflateEntries(bytes: Uint8Array, limit: number, keep: boolean): Map<st
     if (keep) files.set(entry.name, content);
   }
   return files;
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
-/**
- * The bytes a PDF's Flate streams inflate to, all together, counted while inflating and stopped
- * at `limit` (ZipTooLarge past it). pdf.js inflates a stream whole into ArrayBuffers, which a
- * worker's heap limit does not cap, so a 200 KB PDF whose page inflates to 200 MiB is refused
- * here first. Streams are found by their `stream` … `endstream` keywords (no stream lives inside
- * an object stream); one whose dictionary names FlateDecode is counted; one that does not
- * inflate (encrypted, damaged) is left to pdf.js, which reports it.
- */
-export function pdfFlateWithin(bytes: Uint8Array, limit: number): void {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  let total = 0;
-  let at = 0;
-  for (;;) {
-    const keyword = text.indexOf('stream', at);
-    if (keyword < 0) return;
-    at = keyword + 6;
-    if (text.startsWith('end', keyword - 3)) continue;
-    let start = at;
-    if (text[start] === '\r') start += 1;
-    if (text[start] !== '\n') continue; // the word inside something else, not a stream
-    start += 1;
-    const dictionary = text.slice(Math.max(0, text.lastIndexOf('obj', keyword)), keyword);
-    const stop = text.indexOf('endstream', start);
-    if (stop < 0) return;
-    at = stop + 9;
-    if (!dictionary.includes('/FlateDecode') && !dictionary.includes('/Fl ') && !dictionary.includes('/Fl]')) continue;
-    const inflate = new Inflate((chunk) => {
-      total += chunk.length;
-      if (total > limit) throw new ZipTooLarge(limit);
-    });
-    // zlib's two-byte header, then deflate
-    const data = bytes.subarray(start + 2, stop);
-    try {
-      for (let from = 0; from < data.length; from += 4096) inflate.push(data.subarray(from, Math.min(data.length, from + 4096)), from + 4096 >= data.length);
-    } catch (error) {
-      if (error instanceof ZipTooLarge) throw error;
-    }
-  }
 }
