@@ -8,6 +8,7 @@ import path from 'node:path';
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
 import { allEntities } from './entities.js';
 import { allMigrations } from './migrations/index.js';
+import { fallbackAutoCheckpointPages, startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 
 export type DatabaseKind = 'sqlite' | 'mysql';
 
@@ -53,7 +54,7 @@ export function createDataSource(options: DatabaseOptions): DataSource {
   }
   const file = sqliteFile(options.url);
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  return serializeTransactions(new DataSource({
+  return checkpointInBackground(file, serializeTransactions(new DataSource({
     type: 'better-sqlite3',
     database: file,
     entities,
@@ -69,8 +70,31 @@ export function createDataSource(options: DatabaseOptions): DataSource {
       db.pragma('busy_timeout = 5000');
       db.pragma('foreign_keys = ON');
       db.pragma('cache_size = -65536'); // 64 MiB of page cache: large indexes (search grams) stay in memory
+      // checkpoints run in a thread of their own (sqlite-checkpointer.ts); this is the safety net
+      if (file !== ':memory:') db.pragma(`wal_autocheckpoint = ${fallbackAutoCheckpointPages}`);
     },
-  }));
+  })));
+}
+
+/** Runs the WAL checkpoints of a SQLite file in a worker thread while the DataSource is open. */
+function checkpointInBackground(file: string, dataSource: DataSource): DataSource {
+  if (file === ':memory:') return dataSource;
+  let checkpointer: Checkpointer | null = null;
+  const initialize = dataSource.initialize.bind(dataSource);
+  const destroy = dataSource.destroy.bind(dataSource);
+  dataSource.initialize = async () => {
+    await initialize();
+    checkpointer = startCheckpointer(path.resolve(file), {
+      onError: (message) => console.warn(`SQLite checkpoint of ${file} failed (the next one tries again): ${message}`),
+    });
+    return dataSource;
+  };
+  dataSource.destroy = async () => {
+    await checkpointer?.stop();
+    checkpointer = null;
+    await destroy();
+  };
+  return dataSource;
 }
 
 /**

@@ -65,6 +65,16 @@ const serverNodeFlags = process.env.BENCH_SERVER_NODE_FLAGS !== undefined
   ? process.env.BENCH_SERVER_NODE_FLAGS.split(' ').filter(Boolean)
   : (/^node ((?:--\S+ )*)--import tsx/.exec((JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start)?.[1] ?? '').split(' ').filter(Boolean);
 
+/** CPU time (user + system, all threads) a process has used so far, in ms (Linux clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15 of stat)
+  } catch {
+    return 0;
+  }
+}
+
 interface ServerProcess {
   child: ChildProcess;
   url: string;
@@ -72,6 +82,7 @@ interface ServerProcess {
   startMs: number;
   rssNow(): number;
   peakRss(): number;
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -115,6 +126,7 @@ async function startServerProcess(env: Record<string, string>): Promise<ServerPr
     child, url, startMs,
     rssNow: () => statusField(child.pid as number, 'VmRSS'),
     peakRss: () => statusField(child.pid as number, 'VmHWM'),
+    cpuMs: () => cpuMs(child.pid as number),
     stop: () => new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
@@ -240,10 +252,14 @@ interface LoadResult {
   complete: number[];
   seconds: number;
   errors: string[];
+  /** The server's CPU time over the run (all its threads: the event loop, the collector's helpers, SQLite's checkpointer). */
+  serverCpuMs: number;
 }
 
-async function runLoad(url: string, token: string, pool: OpenTask[], clients: number, total: number): Promise<LoadResult> {
-  const result: LoadResult = { claim: [], complete: [], seconds: 0, errors: [] };
+async function runLoad(server: ServerProcess, token: string, pool: OpenTask[], clients: number, total: number): Promise<LoadResult> {
+  const { url } = server;
+  const result: LoadResult = { claim: [], complete: [], seconds: 0, errors: [], serverCpuMs: 0 };
+  const cpuBefore = server.cpuMs();
   let issued = 0;
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const started = performance.now();
@@ -273,6 +289,7 @@ async function runLoad(url: string, token: string, pool: OpenTask[], clients: nu
     }
   }));
   result.seconds = (performance.now() - started) / 1000;
+  result.serverCpuMs = server.cpuMs() - cpuBefore;
   return result;
 }
 
@@ -287,6 +304,9 @@ function printLoad(title: string, r: LoadResult): void {
   line('claim', r.claim);
   line('complete (rebuild)', r.complete);
   line('all', all);
+  // CPU per action is what a busier machine cannot hide: wall-clock figures move with whatever
+  // else runs on the machine, the server's own CPU time much less
+  console.log(`  server CPU: ${(r.serverCpuMs / all.length).toFixed(1)} ms per action, ${((r.serverCpuMs / 10) / r.seconds).toFixed(0)}% of one core`);
 }
 
 // ---- the floor: bare bpmn-engine ---------------------------------------------------------------
@@ -402,10 +422,10 @@ async function main(): Promise<void> {
       .map((r) => ({ taskId: r.id, assignee: r.assignee }));
     // the first actions after a start pay for compiling the code paths (V8's JIT): shown apart,
     // so the steady-state figures below are what a bureau sees all day
-    if (warmup > 0) printLoad(`first ${warmup} actions after the start (warm-up, 1 client)`, await runLoad(server.url, token, pool, 1, warmup));
-    const one = await runLoad(server.url, token, pool, 1, actions1);
+    if (warmup > 0) printLoad(`first ${warmup} actions after the start (warm-up, 1 client)`, await runLoad(server, token, pool, 1, warmup));
+    const one = await runLoad(server, token, pool, 1, actions1);
     printLoad('1 client, random cases', one);
-    const eight = await runLoad(server.url, token, pool, 8, actions8);
+    const eight = await runLoad(server, token, pool, 8, actions8);
     printLoad('8 clients, random cases', eight);
     clearInterval(sampler);
     console.log(`\nserver RSS: peak ${mib(Math.max(peak, server.peakRss()))}, at the end ${mib(server.rssNow())}`);

@@ -158,6 +158,37 @@ describe('embedded engine adapter', function () {
     expect(tasks.map((t) => t.state)).to.deep.equal(['completed', 'completed', 'completed']);
   });
 
+  it('keeps in memory an instance acted on step after step, not one rebuilt for a single action that then waits', async () => {
+    const instance = await startReview('T-40');
+    await engine.idle();
+    // started here and moved on by its job: never rebuilt, so it stays
+    expect(engine.store.cache.has(instance.key)).to.equal(true);
+
+    await engine.stop();
+    engine = await newEngine();
+    let [task] = await engine.listUserTasks({ processInstanceKey: instance.key, state: 'created' });
+    expect(engine.store.cache.has(instance.key)).to.equal(false);
+    // rebuilt to go back to its job: the executor acts on it next, so it is kept
+    await engine.completeUserTask(task.key, { decision: 'again' });
+    expect(engine.store.recoveries).to.equal(1);
+    await engine.idle();
+    expect(engine.store.recoveries, 'the job found it in memory').to.equal(1);
+    expect(engine.store.cache.has(instance.key)).to.equal(true);
+
+    await engine.stop();
+    engine = await newEngine();
+    [task] = await engine.listUserTasks({ processInstanceKey: instance.key, state: 'created' });
+    // rebuilt for one decision after which it waits for a message: dropped at once, the
+    // database holds it
+    await engine.completeUserTask(task.key, { decision: 'more' });
+    expect(engine.store.recoveries).to.equal(1);
+    expect(engine.store.cache.has(instance.key)).to.equal(false);
+    expect((await engine.publishMessage({ name: 'more-info', correlationKey: 'T-40', variables: { info: '补充' } })).correlated).to.equal(1);
+    expect(engine.store.recoveries).to.equal(2);
+    [task] = await engine.listUserTasks({ processInstanceKey: instance.key, state: 'created' });
+    expect(task.elementId).to.equal('decide');
+  });
+
   it('fires a timer from the database after a restart', async () => {
     const instance = await startReview('T-5', { reminderAfter: 'PT0.3S' });
     await engine.stop();

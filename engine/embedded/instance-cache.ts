@@ -55,6 +55,11 @@ export class InstanceCache<V> {
     return this.entries.size;
   }
 
+  /** Whether the key is held (without counting as a use). */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   get(key: string): V | undefined {
     const value = this.entries.get(key);
     if (value !== undefined) {

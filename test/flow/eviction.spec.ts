@@ -145,9 +145,12 @@ describe('bounded memory: the same records with 2 instances in memory as with 4,
     const small = await run(2);
     const large = await run(4096);
     expect(Object.keys(small.records)).to.have.length(CASES);
-    // the small set really rebuilt instances from the database, the large one only after the restart
+    // the small set really rebuilt instances from the database at nearly every step; the large
+    // one only after the restart: once for each case, and once more where a rebuilt case then
+    // waited for a person (an instance rebuilt for one action and handing no job on is not kept)
     expect(small.recoveries).to.be.greaterThan(CASES * 5);
-    expect(large.recoveries).to.be.at.most(CASES);
+    expect(large.recoveries).to.be.at.most(CASES * 2);
+    expect(small.recoveries).to.be.greaterThan(large.recoveries * 3);
     for (const number of Object.keys(large.records).sort()) {
       expect(small.records[number], `records of case ${number}`).to.deep.equal(large.records[number]);
     }
