@@ -1,5 +1,6 @@
 /**
- * The frozen case archive (归档): one entry per closed case with its full record, chained by
+ * The frozen case archive (归档): one entry per closed round of a case (a case reopened for a
+ * new round is archived again when it closes again: one entry per process instance) with its full record, chained by
  * SHA-256 — each entry's chain hash covers its own content hash and the previous entry's chain
  * hash — so any later edit of an archived case, or a removed entry, is detectable.
  */
@@ -10,6 +11,8 @@ export interface ArchiveEntryRow {
   seq: number;
   caseId: string;
   caseNumber: string;
+  /** The process instance (the round of the case) the entry freezes; unique with the case. */
+  processInstanceKey: string | null;
   outcome: string;
   processVersion: number;
   archivedAt: Date;
@@ -32,6 +35,7 @@ export const ArchiveEntryEntity = new EntitySchema<ArchiveEntryRow>({
     seq: { ...ecol.int('seq'), primary: true },
     caseId: ecol.string('case_id', 36),
     caseNumber: ecol.string('case_number', 32),
+    processInstanceKey: ecol.string('process_instance_key', 36, true),
     outcome: ecol.string('outcome', 32),
     processVersion: ecol.int('process_version'),
     archivedAt: ecol.datetime('archived_at'),

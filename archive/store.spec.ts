@@ -94,3 +94,60 @@ describe('case archive verification after the case goes on', () => {
     }
   });
 });
+
+describe('case archive of a reopened case (one entry per round)', () => {
+  it('appends an entry per process instance, keeps the first, and verifies the earlier round against the reopening', async () => {
+    const db = await createTestDatabase();
+    try {
+      const photos = [{ id: 'p1', sha256: 'ab'.repeat(32), phash: null, taskId: 't1' }];
+      const archive = createArchive({ dataSource: db.dataSource, photoHashes: async () => photos });
+      const at = new Date(Date.UTC(2026, 11, 3, 8));
+      const cases = db.dataSource.getRepository(CaseEntity);
+      const events = db.dataSource.getRepository(CaseEventEntity);
+      await cases.insert({
+        id: 'c1', number: 'ZF-20261203-0001', source: 'sms', category: 'street-vending', description: '占道经营', address: '城东区', lng: 120.2, lat: 30.26,
+        reporterPhone: null, status: 'open', currentStep: 'archiveResolved', processInstanceKey: 'pi-1', processVersion: 1, unitId: 'U-1',
+        inspector: 'li', officer: 'wang', rounds: 1, createdBy: 'd', createdAt: at, updatedAt: at, closedAt: null,
+      });
+      await events.insert({ caseId: 'c1', at, actor: 'd', type: 'case.created', elementId: 'caseRegistered', taskId: null, round: 0, data: null } as never);
+      await events.insert({ caseId: 'c1', at, actor: 'li', type: 'task.created', elementId: 'verifyReport', taskId: 't1', round: 0, data: null } as never);
+      const first = await archive.archiveCase('c1', 'resolved', { processInstanceKey: 'pi-1' });
+      await events.insert({ caseId: 'c1', at, actor: null, type: 'case.closed', elementId: 'caseClosed', taskId: null, round: 1, data: null } as never);
+      await cases.update({ id: 'c1' }, { status: 'closed', closedAt: at, currentStep: null });
+
+      // reopened: the new round overwrites the record's round fields; the event keeps them
+      const from = { status: 'closed', closedAt: at, processInstanceKey: 'pi-1', processVersion: 1, rounds: 1, unitId: 'U-1', areaId: null, inspector: 'li', officer: 'wang', lng: 120.2, lat: 30.26 };
+      await events.insert({ caseId: 'c1', at, actor: 'd', type: 'case.reopened', elementId: null, taskId: null, round: 2, data: { reason: '又出现了', from } } as never);
+      await cases.update({ id: 'c1' }, { status: 'open', closedAt: null, processInstanceKey: 'pi-2', processVersion: 2, rounds: 2, unitId: 'U-2', inspector: 'zhao', officer: 'chen', lng: 120.21 });
+      await events.insert({ caseId: 'c1', at, actor: null, type: 'task.created', elementId: 'verifyReport', taskId: 't2', round: 2, data: null } as never);
+      photos.push({ id: 'p2', sha256: 'cd'.repeat(32), phash: null, taskId: 't2' });
+      expect(await archive.verify()).to.include({ ok: true, entries: 1 });
+      // a re-run of the first round's archive step still answers its entry; another instance's is refused
+      expect((await archive.archiveCase('c1', 'resolved', { processInstanceKey: 'pi-1' })).seq).to.equal(first.seq);
+      let refused: unknown;
+      await archive.archiveCase('c1', 'resolved', { processInstanceKey: 'pi-9' }).catch((e: unknown) => (refused = e));
+      expect(refused).to.have.property('code', 'conflict');
+
+      const second = await archive.archiveCase('c1', 'resolved', { processInstanceKey: 'pi-2' });
+      expect(second.seq).to.equal(first.seq + 1);
+      expect(second.prevHash).to.equal(first.chainHash);
+      const content = JSON.parse(second.content);
+      expect(content.case).to.include({ rounds: 2, unitId: 'U-2', officer: 'chen' });
+      expect(content.photos.map((p: { id: string }) => p.id)).to.deep.equal(['p1', 'p2']);
+      expect(content.photos[0]).to.not.have.property('taskId');
+      expect(JSON.parse(first.content).photos.map((p: { id: string }) => p.id)).to.deep.equal(['p1']);
+      expect((await archive.get('c1'))?.seq).to.equal(second.seq);
+      expect((await archive.list('c1')).map((e) => e.seq)).to.deep.equal([first.seq, second.seq]);
+      expect(await archive.verify()).to.include({ ok: true, entries: 2 });
+
+      // an edit of the earlier round's record, live or as the reopening kept it, is still found
+      await cases.update({ id: 'c1' }, { description: '已修改' });
+      expect((await archive.verify()).problems.map((p) => `${p.seq}:${p.problem}`)).to.deep.equal([`${first.seq}:record_changed`, `${second.seq}:record_changed`]);
+      await cases.update({ id: 'c1' }, { description: '占道经营' });
+      await events.update({ type: 'case.reopened' }, { data: { reason: '又出现了', from: { ...from, officer: 'someone-else' } } } as never);
+      expect((await archive.verify()).problems.map((p) => `${p.seq}:${p.problem}`)).to.deep.equal([`${first.seq}:record_changed`, `${second.seq}:record_changed`]);
+    } finally {
+      await db.drop();
+    }
+  });
+});

@@ -3,6 +3,11 @@
  * the platform's records (case, timeline, photo hashes, process version); `verify` recomputes
  * every hash in order and also rebuilds each case's content from the live tables, so both an
  * edited archive entry and an edited case record are reported.
+ *
+ * A case reopened for a new round (重新开启, cases/service.ts) is archived once per round: one
+ * entry per process instance. Its earlier entries are checked against the records as they
+ * were at the reopening — the `case.reopened` event keeps the fields the new round overwrites
+ * (`from`), and the photos of the new round's tasks are not part of the earlier entry.
  */
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -15,6 +20,8 @@ export interface PhotoHash {
   id: string;
   sha256: string;
   phash: string | null;
+  /** The task the photo was uploaded to (not frozen: it tells a later round's photos apart). */
+  taskId?: string | null;
 }
 
 export type PhotoHashLookup = (tx: EntityManager, caseId: string) => Promise<PhotoHash[]>;
@@ -35,14 +42,31 @@ export interface ArchiveVerification {
   problems: ArchiveProblem[];
 }
 
+/** The case fields a new round overwrites, as the `case.reopened` event keeps them. */
+const reopenedFields = ['processInstanceKey', 'processVersion', 'rounds', 'unitId', 'inspector', 'officer', 'lng', 'lat'] as const;
+
 async function buildContent(tx: EntityManager, caseId: string, outcome: string, photoHashes: PhotoHashLookup, upToEventId?: number) {
-  const record = await tx.getRepository(CaseEntity).findOne({ where: { id: caseId } });
-  if (!record) throw new DomainError('case.not_found', `no case ${caseId} to archive`);
+  const live = await tx.getRepository(CaseEntity).findOne({ where: { id: caseId } });
+  if (!live) throw new DomainError('case.not_found', `no case ${caseId} to archive`);
+  const all = await tx.getRepository(CaseEventEntity).find({ where: { caseId }, order: { id: 'ASC' } });
   // When verifying, only the events that existed at archiving time (later ones, such as the
   // archive step's own completion and the case's end, are not part of the frozen record).
-  const events = (await tx.getRepository(CaseEventEntity).find({ where: { caseId }, order: { id: 'ASC' } }))
-    .filter((e) => upToEventId === undefined || (e.id as number) <= upToEventId);
-  const photos = (await photoHashes(tx, caseId)).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const events = all.filter((e) => upToEventId === undefined || (e.id as number) <= upToEventId);
+  let record = live;
+  let photos = await photoHashes(tx, caseId);
+  if (upToEventId !== undefined) {
+    // reopened since: the record as it was then, and none of the later rounds' photos
+    const later = all.filter((e) => (e.id as number) > upToEventId);
+    const reopened = later.find((e) => e.type === 'case.reopened');
+    const from = (reopened?.data as { from?: Record<string, unknown> } | null)?.from;
+    if (reopened) {
+      record = { ...live };
+      for (const field of reopenedFields) (record as unknown as Record<string, unknown>)[field] = from?.[field] ?? null;
+      const laterTasks = new Set(later.filter((e) => (e.id as number) > (reopened.id as number) && e.taskId).map((e) => e.taskId));
+      photos = photos.filter((p) => !p.taskId || !laterTasks.has(p.taskId));
+    }
+  }
+  photos = photos.map(({ id, sha256, phash }) => ({ id, sha256, phash })).sort((a, b) => (a.id < b.id ? -1 : 1));
   return {
     record,
     content: {
@@ -65,11 +89,20 @@ export function createArchive(deps: { dataSource: DataSource; photoHashes?: Phot
   const ds = deps.dataSource;
 
   return {
-    /** Freezes the case (idempotent: a case archived before keeps its first entry). */
-    async archiveCase(caseId: string, outcome: string): Promise<ArchiveEntryRow> {
+    /**
+     * Freezes the case's current round (idempotent per process instance: a re-run keeps the
+     * entry written first; a case reopened and closed again gets a new entry, appended).
+     */
+    async archiveCase(caseId: string, outcome: string, options: { processInstanceKey?: string } = {}): Promise<ArchiveEntryRow> {
       return ds.transaction(async (tx) => {
-        const existing = await tx.getRepository(ArchiveEntryEntity).findOne({ where: { caseId } });
+        const current = await tx.getRepository(CaseEntity).findOne({ where: { id: caseId }, select: { id: true, processInstanceKey: true } });
+        if (!current) throw new DomainError('case.not_found', `no case ${caseId} to archive`);
+        const processInstanceKey = options.processInstanceKey ?? current.processInstanceKey;
+        const existing = await tx.getRepository(ArchiveEntryEntity).findOne({ where: { caseId, processInstanceKey } });
         if (existing) return existing;
+        if (processInstanceKey !== current.processInstanceKey) {
+          throw new DomainError('conflict', `case ${caseId} runs on process instance ${current.processInstanceKey}, not ${processInstanceKey}`);
+        }
         const { record, content } = await buildContent(tx, caseId, outcome, photoHashes);
         // Bump the head first: on MySQL the UPDATE takes the row lock that orders appenders.
         await tx.getRepository(ArchiveHeadEntity).createQueryBuilder().update().set({ seq: () => '`seq` + 1' }).where('id = 1').execute();
@@ -78,7 +111,7 @@ export function createArchive(deps: { dataSource: DataSource; photoHashes?: Phot
         const contentHash = sha256(text);
         const chainHash = sha256(head.lastHash + contentHash);
         const entry: ArchiveEntryRow = {
-          seq: head.seq, caseId, caseNumber: record.number, outcome, processVersion: record.processVersion, archivedAt: new Date(),
+          seq: head.seq, caseId, caseNumber: record.number, processInstanceKey, outcome, processVersion: record.processVersion, archivedAt: new Date(),
           content: text, contentHash, prevHash: head.lastHash, chainHash,
         };
         await tx.getRepository(ArchiveEntryEntity).insert(entry);
@@ -86,11 +119,14 @@ export function createArchive(deps: { dataSource: DataSource; photoHashes?: Phot
         return entry;
       });
     },
-
+    /** The case's latest entry (its last closed round). */
     async get(caseId: string): Promise<ArchiveEntryRow | null> {
-      return ds.getRepository(ArchiveEntryEntity).findOne({ where: { caseId } });
+      return ds.getRepository(ArchiveEntryEntity).findOne({ where: { caseId }, order: { seq: 'DESC' } });
     },
-
+    /** Every entry of the case, one per closed round, oldest first. */
+    async list(caseId: string): Promise<ArchiveEntryRow[]> {
+      return ds.getRepository(ArchiveEntryEntity).find({ where: { caseId }, order: { seq: 'ASC' } });
+    },
     /** Recomputes the whole chain and compares each entry with the live records. */
     async verify(): Promise<ArchiveVerification> {
       const problems: ArchiveProblem[] = [];

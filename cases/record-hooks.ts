@@ -28,6 +28,15 @@ function str(value: unknown): string | null {
   return typeof value === 'string' && value ? value : null;
 }
 
+/**
+ * A reopened case (重新开启) starts its new round at the reopening, before its new verification:
+ * that round's first 派遣 belongs to it instead of opening one more.
+ */
+async function reopenedRoundUndispatched(tx: EntityManager, caseId: string, rounds: number, variables: Variables): Promise<boolean> {
+  if (variables.reopenedRound !== rounds) return false;
+  return !(await findRow(tx, TaskEntity, { caseId, round: rounds, elementId: roundStartElement }, ['id']));
+}
+
 // Plain statements (storage/rows.ts): these run a dozen times in every engine step.
 async function addEvent(tx: EntityManager, event: Omit<CaseEventRow, 'id'>): Promise<void> {
   await insertRows(tx, CaseEventEntity, [event as CaseEventRow]);
@@ -40,7 +49,7 @@ export function createCaseRecordHooks(): EngineHooks {
       if (!caseId) return;
       const current = await findRow(tx, CaseEntity, { id: caseId }, ['id', 'rounds']);
       if (!current) return;
-      const round = task.elementId === roundStartElement ? current.rounds + 1 : current.rounds;
+      const round = task.elementId === roundStartElement && !(await reopenedRoundUndispatched(tx, caseId, current.rounds, variables)) ? current.rounds + 1 : current.rounds;
       const update: Partial<CaseRow> = { currentStep: task.elementId, updatedAt: task.createdAt, rounds: round };
       if (str(variables.unitId) && task.elementId !== roundStartElement) update.unitId = str(variables.unitId);
       if (task.elementId === 'verifyReport' && str(variables.inspector)) update.inspector = str(variables.inspector);

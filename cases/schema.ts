@@ -1,5 +1,6 @@
 /** Request schemas of cases (ajv; the OpenAPI document is built from the same objects). */
 import type { CaseSource } from './entities.js';
+import { maxRowId } from '../api/src/validation/bounds.js';
 
 export const caseSources: CaseSource[] = ['sms', 'hotline', 'leader', 'patrol', 'web'];
 
@@ -37,4 +38,23 @@ export interface NewCase {
   reporterPhone?: string | null;
   /** The closed case this one follows up (关联原案件). */
   relatedCaseId?: string | null;
+}
+
+/** The longest reason a dispatcher may give for reopening a case. */
+export const reopenReasonMaxLength = 500;
+
+/** 重新开启: the reason (required, not blank) and the repeat SMS that brought the case back, if any. */
+export const reopenCaseSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['reason'],
+  properties: {
+    reason: { type: 'string', minLength: 1, maxLength: reopenReasonMaxLength, pattern: '\\S', description: 'why the case is reopened (shown in its timeline)' },
+    messageId: { type: 'integer', minimum: 1, maximum: maxRowId, description: 'the complaint SMS that brought the case back: linked to the case and marked handled in the same transaction' },
+  },
+} as const;
+
+export interface ReopenCase {
+  reason: string;
+  messageId?: number;
 }

@@ -12,5 +12,6 @@ export { OutboxStore, EmptyTextError, type EnqueueInput, type OutboxMessage } fr
 export { SmppGateway, parseSmppUrl, SubmitError, silentLogger, type GatewayConfig, type Logger } from './gateway.js';
 export { createSms, type Sms, type SmsConfig } from './service.js';
 export { createAssignmentNotices, assignmentNoticeText, type AssignmentNoticeConfig, type ContactLookup } from './assignment-notice.js';
+export { createCaseMessageLinks } from './case-link.js';
 export { smsEntities, type InboxRow, type OutboxRow, type OutboxState } from './entities.js';
 export { SmscSimulator, type SimulatorOptions, type MoMessage, type MtMessage } from './simulator/smsc.js';

@@ -36,3 +36,8 @@ export async function recordPersonCompletion(tx: EntityManager, done: { person: 
 export async function closePersonCases(tx: EntityManager, caseId: string): Promise<void> {
   await updateRows(tx, TaskPersonCaseEntity, { caseId }, { caseOpen: false });
 }
+
+/** The case was reopened (a new round): everyone's part in it is back from 办结 to 已办. */
+export async function reopenPersonCases(tx: EntityManager, caseId: string): Promise<void> {
+  await updateRows(tx, TaskPersonCaseEntity, { caseId }, { caseOpen: true });
+}

@@ -127,7 +127,7 @@ const formDataKeys = [
   'caseNumber', 'category', 'description', 'address', 'location', 'reporterPhone', 'inspector', 'assignNotes', 'verification', 'verifyNotes', 'verifyPhotos',
   'verifyPhotoCheck', 'suggestedUnitId', 'unitCandidates', 'unitSuggestionReason', 'unitId', 'dispatchNotes', 'suggestedOfficer',
   'officerCandidates', 'officerSuggestionReason', 'officer', 'assignOfficerNotes', 'enforceResult', 'enforcePhotos', 'enforcePhotoCheck', 'review', 'reviewNotes', 'recheckInspector', 'recheckNotes',
-  'recheckResult', 'recheckFindings', 'recheckPhotos', 'recheckPhotoCheck', 'dismissalDecision', 'dismissalNotes',
+  'recheckResult', 'recheckFindings', 'recheckPhotos', 'recheckPhotoCheck', 'dismissalDecision', 'dismissalNotes', 'reopenReason',
 ];
 
 export function registerTaskRoutes(registry: ApiRegistry, deps: { dataSource: DataSource; engine: WorkflowEngine; forms: FormCatalog; options: FormOptionsProvider; reassignTargets: ReassignTargets; photoOwners: PhotoOwners }): void {

@@ -14,6 +14,7 @@ import { registerCaseRoutes } from '../../cases/routes.js';
 import { registerCaseLocationRoute } from '../../cases/location.js';
 import { registerTaskRoutes, type FormOptionsProvider, type ReassignTargets } from '../../tasks/routes.js';
 import { createFormCatalog } from '../../forms/index.js';
+import { createCaseMessageLinks } from '../../sms/index.js';
 import { serveWeb } from '../../web/server/static.js';
 
 export interface AppDeps {
@@ -41,7 +42,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): { app: Koa; registry: ApiRegistry; idle: (timeoutMs: number) => Promise<void> } {
   const { platform } = deps;
   const registry = new ApiRegistry();
-  registerCaseRoutes(registry, { dataSource: platform.dataSource, cases: platform.cases, archive: platform.archive });
+  registerCaseRoutes(registry, { dataSource: platform.dataSource, cases: platform.cases, archive: platform.archive, messages: createCaseMessageLinks(platform.dataSource) });
   registerCaseLocationRoute(registry, {
     dataSource: platform.dataSource, cases: platform.cases, engine: platform.engine, units: platform.unitDirectory, suggestion: { borderToleranceM: platform.config.units.borderToleranceM },
   });

@@ -79,8 +79,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   // the archive freezes each photo's hashes with the case
   const archive = createArchive({
     dataSource,
-    photoHashes: async (tx, caseId) => (await tx.getRepository(PhotoEntity).find({ where: { caseId }, select: { id: true, sha256: true, phash: true } }))
-      .map((p) => ({ id: p.id, sha256: p.sha256, phash: p.phash })),
+    photoHashes: async (tx, caseId) => (await tx.getRepository(PhotoEntity).find({ where: { caseId }, select: { id: true, sha256: true, phash: true, taskId: true } }))
+      .map((p) => ({ id: p.id, sha256: p.sha256, phash: p.phash, taskId: p.taskId })),
   });
   const defaults = [createArchiveWorker({ archive }) as Worker<never>, ...services.workers];
   const workers = options.workers ? options.workers(defaults) : defaults;

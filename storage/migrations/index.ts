@@ -25,6 +25,7 @@ import { CaseSearchKeys1732400001100 } from './1732400001100-case-search-keys.js
 import { CaseRelated1732400001400 } from './1732400001400-case-related.js';
 import { TaskDraft1732400001500 } from './1732400001500-task-draft.js';
 import { TaskPersonCase1732400001600 } from './1732400001600-task-person-case.js';
+import { ArchivePerInstance1732400006317 } from './1732400006317-archive-per-instance.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -50,4 +51,5 @@ export const allMigrations: MigrationClass[] = [
   CaseRelated1732400001400,
   TaskDraft1732400001500,
   TaskPersonCase1732400001600,
+  ArchivePerInstance1732400006317,
 ];

@@ -66,6 +66,16 @@ const zh = {
   auditTargetUser: '用户',
   searchUsers: '搜索用户名、姓名或手机号',
   passwordExpiresAt: '密码到期',
+  reopenCase: '重新开启',
+  reopenOriginal: '重新开启原案件（新一轮）',
+  reopenTitle: '重新开启案件 {number}',
+  reopenReason: '重新开启原因',
+  reopenHint: '案件将按现行流程开始新一轮办理：先派发核实、现场核实，属实再派遣。此前各轮的办理记录和归档保留不变。',
+  reopenWithSms: '这条短信将关联到该案件，并标记为已处理。',
+  reopenConfirm: '确认重新开启',
+  caseClosedChoice: '该案件已办结，可选择：',
+  eventReopened: '重新开启（新一轮）',
+  eventDismissed: '不属实结束',
 } as const;
 
 type Key = keyof typeof zh;
@@ -136,6 +146,16 @@ const en: Record<Key, string> = {
   auditTargetUser: 'User',
   searchUsers: 'Search username, name or mobile',
   passwordExpiresAt: 'Password expires',
+  reopenCase: 'Reopen',
+  reopenOriginal: 'Reopen the case (new round)',
+  reopenTitle: 'Reopen case {number}',
+  reopenReason: 'Reason for reopening',
+  reopenHint: 'The case starts a new round on the current process: verification first (assign an inspector, on-site check), then dispatch if true. The earlier rounds\' records and archive stay as they are.',
+  reopenWithSms: 'This message is linked to the case and marked handled.',
+  reopenConfirm: 'Reopen',
+  caseClosedChoice: 'That case is closed. You can:',
+  eventReopened: 'Reopened (new round)',
+  eventDismissed: 'Not substantiated, ended',
 };
 
 export type Lang = 'zh-CN' | 'en';

@@ -1,6 +1,7 @@
 /**
  * The case view: facts, the diagram with the path so far, the timeline (the archive), photos
- * with their verification flags, and the SMS exchanged with the reporter.
+ * with their verification flags, and the SMS exchanged with the reporter. A closed case offers
+ * the desk 重新开启 for a new round.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, poll, type CaseDetail, type CaseNames, type Photo } from '../api.js';
@@ -9,12 +10,13 @@ import { isDesk, user } from '../session.js';
 import { CaseSummary } from '../ui/case-summary.js';
 import { FormData, noNames, PhotoThumbs, useFieldLabels } from '../ui/case-record.js';
 import { usePolling } from '../ui/poll.js';
+import { ReopenDialog } from '../ui/reopen-dialog.js';
 
 interface Sms { id: number; to: string; text: string; state?: string; createdAt?: string; queuedAt?: string }
 
 const eventKeys: Record<string, Parameters<typeof t>[0]> = {
   'case.created': 'eventCreated', 'task.created': 'eventTaskCreated', 'task.completed': 'eventTaskCompleted', 'task.claimed': 'eventTaskClaimed', 'case.closed': 'eventClosed', 'job.completed': 'eventJob',
-  'task.unclaimed': 'eventTaskUnclaimed', 'task.reassigned': 'eventTaskReassigned',
+  'task.unclaimed': 'eventTaskUnclaimed', 'task.reassigned': 'eventTaskReassigned', 'case.reopened': 'eventReopened', 'case.dismissed': 'eventDismissed',
 };
 
 /** The automatic steps' names (the user tasks' names come with the case). */
@@ -34,6 +36,7 @@ export function CasePage({ id }: { id: string }) {
   // a phone reads the steps as a list; the diagram is one tap away
   const narrow = globalThis.matchMedia?.('(max-width: 719px)').matches ?? false;
   const [showDiagram, setShowDiagram] = useState(false);
+  const [reopening, setReopening] = useState(false);
 
   const seen = useRef('');
   // an open case moves on while it is watched (workers finish steps, people complete tasks):
@@ -80,6 +83,20 @@ export function CasePage({ id }: { id: string }) {
       <h1>{t('caseOf')} {detail.case.number}</h1>
       {detail.case.relatedCaseId && <p data-related-case><a href={`/cases/${detail.case.relatedCaseId}`}>{t('relatedCase')}</a></p>}
       <CaseSummary record={detail.case} />
+      {isDesk(user.get()) && (detail.case.status === 'closed' || detail.case.status === 'dismissed') && (
+        <div class="actions" data-reopen>
+          <button type="button" onClick={() => setReopening(true)}>{t('reopenCase')}</button>
+        </div>
+      )}
+      {reopening && (
+        <ReopenDialog caseId={detail.case.id} caseNumber={detail.case.number} onClose={() => setReopening(false)}
+          onReopened={(next) => {
+            // open again: the page follows it once more
+            seen.current = 'open';
+            setReopening(false);
+            setDetail(next);
+          }} />
+      )}
       <OpenTasks detail={detail} />
       <section aria-labelledby="diagram-h">
         <h2 id="diagram-h">{t('diagram')} {detail.case.currentStep && <span class="tag current">{t('currentStep')}: {names.get(detail.case.currentStep) ?? detail.case.currentStep}</span>}</h2>
@@ -109,6 +126,7 @@ export function CasePage({ id }: { id: string }) {
               {e.round > 0 && <span class="muted">{t('round')} {e.round}</span>}
               {e.type === 'task.completed' && <FormData data={e.data} labels={labels} names={detail.names ?? noNames} />}
               {(e.type === 'task.unclaimed' || e.type === 'task.reassigned') && <HandOverNote data={e.data} names={detail.names ?? noNames} />}
+              {e.type === 'case.reopened' && <ReopenNote data={e.data} />}
             </li>
           ))}
         </ol>
@@ -155,6 +173,13 @@ function HandOverNote({ data, names }: { data: unknown; names: CaseNames }) {
       {parts.map(([k, label, value], i) => <span key={k} data-field={k}>{i > 0 ? ' · ' : ''}{label}: {value}</span>)}
     </span>
   );
+}
+
+/** Why the case was reopened (the dispatcher's words). */
+function ReopenNote({ data }: { data: unknown }) {
+  const reason = (data && typeof data === 'object' ? (data as { reason?: unknown }).reason : null);
+  if (typeof reason !== 'string') return null;
+  return <span class="data"><span data-field="reason">{t('reason')}: {reason}</span></span>;
 }
 
 /** The case's open task(s), one tap from the case (a new case's first task, 派发核实, for the desk). */

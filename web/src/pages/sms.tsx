@@ -1,13 +1,15 @@
 /**
  * 投诉短信: the inbox (text always shown as text), 一键立案 from a message, 关联案件 by its number
- * (a closed case offers a new case that refers to it), 标记已处理 for what needs no case, the
- * messages sent, and 撰写新短信 to a reporter.
+ * (a closed case offers both ways on: 重新开启 it for a new round with the message linked, or a
+ * new case that refers to it), 标记已处理 for what needs no case, the messages sent, and
+ * 撰写新短信 to a reporter.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, post, type CaseRecord } from '../api.js';
 import { formatTime, t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { categoryName, useCategories } from '../ui/categories.js';
+import { ReopenDialog } from '../ui/reopen-dialog.js';
 
 interface Inbox { id: number; sender: string; text: string; receivedAt: string; partsCount: number; handled: boolean; caseId: string | null }
 interface Sent { id: number; to: string; text: string; state: string; createdAt?: string; queuedAt?: string; caseId: string | null }
@@ -20,6 +22,8 @@ export function SmsPage() {
   const [linkError, setLinkError] = useState('');
   /** A message whose case turned out closed: 一键立案 opens a case referring to that one. */
   const [related, setRelated] = useState<{ messageId: number; caseId: string; caseNumber: string } | null>(null);
+  /** The closed case being reopened (新一轮) for the message `related` names. */
+  const [reopening, setReopening] = useState(false);
   const [sent, setSent] = useState<Sent[]>([]);
   const [note, setNote] = useState('');
   const categories = useCategories();
@@ -104,7 +108,13 @@ export function SmsPage() {
                   <button type="submit">{t('linkCase')}</button>
                   {linkError && <p class="error" role="alert">{linkError}</p>}
                   {related?.messageId === m.id && (
-                    <button type="button" class="primary" onClick={() => { setLinkId(null); setOpenId(m.id); }}>{t('openRelatedCase')} {related.caseNumber}</button>
+                    <div class="choices" data-closed-case-choices>
+                      <p class="hint">{t('caseClosedChoice')}</p>
+                      <div class="actions">
+                        <button type="button" class="primary" onClick={() => setReopening(true)}>{t('reopenOriginal')} {related.caseNumber}</button>
+                        <button type="button" onClick={() => { setLinkId(null); setOpenId(m.id); }}>{t('openRelatedCase')} {related.caseNumber}</button>
+                      </div>
+                    </div>
                   )}
                 </form>
               )}
@@ -120,6 +130,10 @@ export function SmsPage() {
             </li>
           ))}
         </ul>
+      )}
+      {reopening && related && (
+        <ReopenDialog caseId={related.caseId} caseNumber={related.caseNumber} messageId={related.messageId} onClose={() => setReopening(false)}
+          onReopened={() => navigate(`/cases/${related.caseId}`)} />
       )}
       {sent.length > 0 && (
         <section aria-labelledby="sent-h">

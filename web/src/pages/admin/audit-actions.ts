@@ -20,6 +20,7 @@ export const auditActions: Record<string, { zh: string; en: string }> = {
   'case.create': { zh: '新建案件', en: 'Case opened' },
   'case.create_from_sms': { zh: '短信一键立案', en: 'Case opened from an SMS' },
   'case.locate': { zh: '修改案件位置', en: 'Case location changed' },
+  'case.reopen': { zh: '重新开启案件', en: 'Case reopened' },
   'case.archive.export': { zh: '导出归档案件', en: 'Archived case exported' },
   'task.claim': { zh: '认领任务', en: 'Task claimed' },
   'task.unclaim': { zh: '退回任务', en: 'Task given back' },
