@@ -76,7 +76,8 @@ export class OutboxSender {
     try {
       if (!this.gateway.isBound) return;
       const concurrency = this.config.concurrency ?? 10;
-      const due = await this.store.due(concurrency * 4, this.inflight);
+      const batch = concurrency * 4;
+      const due = await this.store.due(batch, this.inflight);
       if (due.length === 0) return;
       const queue = [...due];
       await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
@@ -85,7 +86,7 @@ export class OutboxSender {
       // a full batch may have left more behind: look again at once; otherwise wait for the next
       // enqueue (kick) or poll (each look is two queries: at one look per message sent, these
       // were a third of the SMS pipeline's statements)
-      if (due.length >= concurrency * 4) this.wake = true;
+      if (due.length >= batch) this.wake = true;
     } catch (error) {
       this.logger.error('sms outbox loop failed', { error: (error as Error).message });
     } finally {
